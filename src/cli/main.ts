@@ -1,0 +1,1 @@
+console.log('cosa: not built yet');
