@@ -1,0 +1,48 @@
+// The contract between the mappers and their callers (the `schedule` command and the sweep worker).
+import type { Architecture } from '../arch/types.js';
+import type { Mapping } from '../mapping/types.js';
+import type { Evaluation } from '../model/types.js';
+import type { DataSpace, Layer } from '../workload/layer.js';
+
+/** Which data spaces each storage level keeps, innermost level first (the bypass pattern). */
+export type KeepPattern = Record<DataSpace, boolean>[];
+
+export type MapperName = 'cosa' | 'random' | 'exhaustive';
+export type Objective = 'latency' | 'energy' | 'edp';
+
+export interface MapperSettings {
+  name: MapperName;
+  objective: Objective;
+  /** Wall-clock limit for one layer, in seconds. */
+  timeLimitS: number;
+  /** HiGHS relative MIP gap (CoSA only). */
+  mipRelGap?: number;
+  /** Samples (random only). */
+  samples?: number;
+  /** Seed of the random mapper. */
+  seed?: number;
+}
+
+export type ScheduleStatus = 'optimal' | 'time_limit' | 'infeasible' | 'no_incumbent';
+
+export interface ScheduleResult {
+  status: ScheduleStatus;
+  /** Present unless the status is 'infeasible' or 'no_incumbent'. */
+  mapping?: Mapping;
+  /** The cost model's evaluation of `mapping`. */
+  evaluation?: Evaluation;
+  /** Why no mapping was found: the binding constraint, or the solver's message. */
+  reason?: string;
+  solveSeconds: number;
+  mipObjective?: number;
+  mipBound?: number;
+  gap?: number;
+}
+
+/** Every mapper has this signature; `keep` comes from the mapping, the mapspace or the design. */
+export type Mapper = (
+  arch: Architecture,
+  layer: Layer,
+  keep: KeepPattern,
+  settings: MapperSettings,
+) => Promise<ScheduleResult>;
