@@ -1,0 +1,144 @@
+// Timeloop problem files (shape cnn-layer) to Layer.
+//
+// Two layouts are accepted:
+//   flat:   problem: {R: 3, S: 3, P: 56, ..., Wstride: 1, shape: cnn-layer}   (CoSA, Timeloop ≤ 0.3)
+//   nested: problem: {shape: cnn-layer | {name: ...}, instance: {R: 3, ...}}  (Timeloop ≥ 0.3)
+// Missing dimensions, strides and dilations default to 1. `M` is Timeloop's other name for `K`.
+// `G` is the group count of a grouped or depthwise convolution. With `G`, `C` and `K` are the
+// layer's total channels and the Layer keeps C / G channels per group (see layer.ts).
+// `shape` is not checked: every file is read as a 7-D CNN layer.
+import type { Layer } from './layer.js';
+import { InputError } from '../input-error.js';
+import { createLayer, layerKey, type LayerSpec } from './layer-spec.js';
+import { nearestName, unknownNameHint } from './spelling.js';
+import { isYamlMap, parseYamlText, readTextFile, type YamlMap } from './yaml-input.js';
+
+export { layerKey };
+
+/** A parsed problem file: the layer and its optional `name` field. */
+export interface NamedLayer {
+  name?: string;
+  layer: Layer;
+}
+
+const DIMENSION_KEYS = ['R', 'S', 'P', 'Q', 'C', 'K', 'M', 'N', 'G'] as const;
+const COEFFICIENT_KEYS = ['Wstride', 'Hstride', 'Wdilation', 'Hdilation'] as const;
+const INSTANCE_KEYS: readonly string[] = [...DIMENSION_KEYS, ...COEFFICIENT_KEYS];
+const DESCRIPTION_KEYS: readonly string[] = ['shape', 'name', 'version'];
+const FLAT_KEYS: readonly string[] = [...DESCRIPTION_KEYS, ...INSTANCE_KEYS];
+const NESTED_KEYS: readonly string[] = [...DESCRIPTION_KEYS, 'instance'];
+
+export function parseProblem(text: string, file: string): Layer {
+  return parseNamedProblem(text, file).layer;
+}
+
+export function loadProblem(path: string): Layer {
+  return loadNamedProblem(path).layer;
+}
+
+export function loadNamedProblem(path: string): NamedLayer {
+  return parseNamedProblem(readTextFile(path), path);
+}
+
+/**
+ * Parse a problem file. Other top-level keys (`architecture`, `mapping`, ...) are ignored, as
+ * Timeloop allows one file to hold several of its inputs.
+ */
+export function parseNamedProblem(text: string, file: string): NamedLayer {
+  const document = parseYamlText(text, file);
+  if (!isYamlMap(document)) {
+    throw new InputError(file, 'problem', undefined, 'missing; a problem file is a YAML mapping with a `problem:` key');
+  }
+  if (!('problem' in document)) {
+    const nearest = nearestName('problem', Object.keys(document));
+    const hint = nearest === undefined ? '' : ` (found ${nearest}: is it misspelt?)`;
+    throw new InputError(file, 'problem', undefined, `missing; add a top-level \`problem:\` key${hint}`);
+  }
+
+  const problem = document.problem;
+  if (!isYamlMap(problem)) {
+    throw new InputError(file, 'problem', problem, 'must be a mapping of dimensions such as R: 3, or of shape and instance');
+  }
+  return 'instance' in problem ? parseNested(problem, file) : parseFlat(problem, file);
+}
+
+function parseFlat(problem: YamlMap, file: string): NamedLayer {
+  checkKeys(problem, FLAT_KEYS, file, 'problem');
+  return { name: readName(problem, file), layer: readInstance(problem, file, 'problem') };
+}
+
+function parseNested(problem: YamlMap, file: string): NamedLayer {
+  for (const [key, value] of Object.entries(problem)) {
+    if (INSTANCE_KEYS.includes(key)) {
+      throw new InputError(file, `problem.${key}`, value, 'belongs under problem.instance when the file has an instance section');
+    }
+  }
+  checkKeys(problem, NESTED_KEYS, file, 'problem');
+
+  const instance = problem.instance;
+  if (!isYamlMap(instance)) {
+    throw new InputError(file, 'problem.instance', instance, 'must be a mapping of dimensions such as R: 3');
+  }
+  checkKeys(instance, INSTANCE_KEYS, file, 'problem.instance');
+  return { name: readName(problem, file), layer: readInstance(instance, file, 'problem.instance') };
+}
+
+function checkKeys(map: YamlMap, valid: readonly string[], file: string, path: string): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (!valid.includes(key)) {
+      throw new InputError(file, `${path}.${key}`, value, unknownNameHint('key', key, valid));
+    }
+  }
+}
+
+function readName(problem: YamlMap, file: string): string | undefined {
+  const name = problem.name;
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new InputError(file, 'problem.name', name, 'must be a non-empty string');
+  }
+  return name;
+}
+
+function readInstance(instance: YamlMap, file: string, path: string): Layer {
+  const spec: LayerSpec = {};
+  for (const key of ['R', 'S', 'P', 'Q', 'C', 'N'] as const) {
+    spec[key] = readPositiveInteger(instance, key, file, path);
+  }
+  for (const key of COEFFICIENT_KEYS) {
+    spec[key] = readPositiveInteger(instance, key, file, path);
+  }
+  spec.K = readOutputChannels(instance, file, path);
+  spec.groups = readPositiveInteger(instance, 'G', file, path);
+
+  const groups = spec.groups ?? 1;
+  const channels = { C: spec.C ?? 1, K: spec.K ?? 1 };
+  for (const [field, count] of Object.entries(channels)) {
+    if (count % groups !== 0) {
+      throw new InputError(file, `${path}.G`, groups, `must divide ${field} = ${count} (C and K are the layer's total channels)`);
+    }
+  }
+  return createLayer(spec);
+}
+
+/** K, or its Timeloop alias M; both may be given only with the same value. */
+function readOutputChannels(instance: YamlMap, file: string, path: string): number | undefined {
+  const k = readPositiveInteger(instance, 'K', file, path);
+  const m = readPositiveInteger(instance, 'M', file, path);
+  if (k !== undefined && m !== undefined && k !== m) {
+    throw new InputError(file, `${path}.M`, m, `conflicts with K = ${k}; M is another name for K, give only one`);
+  }
+  return k ?? m;
+}
+
+function readPositiveInteger(instance: YamlMap, key: string, file: string, path: string): number | undefined {
+  const value = instance[key];
+  if (value === undefined) return undefined;
+
+  const isInteger = typeof value === 'number' && Number.isSafeInteger(value);
+  if (isInteger && value >= 1) return value;
+  if (isInteger && value === 0 && key.endsWith('dilation')) {
+    throw new InputError(file, `${path}.${key}`, value, 'dilation 0 has no physical meaning; use 1 for an undilated filter');
+  }
+  throw new InputError(file, `${path}.${key}`, value, 'must be a positive integer');
+}

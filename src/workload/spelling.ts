@@ -1,0 +1,45 @@
+// Suggestions for misspelt keys and names in user files.
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The candidate that `input` most likely meant: a case-insensitive match first, then the
+ * closest by edit distance if at most a third of the longer name differs (and at least one
+ * edit is allowed). Returns undefined when nothing is that close.
+ */
+export function nearestName(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  const caseMatch = candidates.find((candidate) => candidate.toLowerCase() === lower);
+  if (caseMatch !== undefined) return caseMatch;
+
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    const allowed = Math.max(1, Math.floor(Math.max(input.length, candidate.length) / 3));
+    if (distance <= allowed && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** A hint for an unknown name: the nearest valid spelling if any, then the valid names. */
+export function unknownNameHint(kind: string, input: string, candidates: readonly string[]): string {
+  const nearest = nearestName(input, candidates);
+  const suggestion = nearest === undefined ? '' : `did you mean ${nearest}? `;
+  return `unknown ${kind}; ${suggestion}valid ${kind}s: ${candidates.join(', ')}`;
+}

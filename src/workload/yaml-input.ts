@@ -1,0 +1,34 @@
+// Reading YAML user files, with every failure raised as an InputError naming the file.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLError } from 'yaml';
+import { InputError } from '../input-error.js';
+
+export type YamlMap = Record<string, unknown>;
+
+export function isYamlMap(value: unknown): value is YamlMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parse YAML text; a syntax error becomes an InputError with the parser's first message line. */
+export function parseYamlText(text: string, file: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof YAMLError)) throw error;
+    const firstLine = error.message.split('\n')[0];
+    throw new InputError(file, 'YAML', undefined, `invalid YAML: ${firstLine}`);
+  }
+}
+
+/** Read a text file; a missing or unreadable file becomes an InputError. */
+export function readTextFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(path, 'file', undefined, 'not found; check the path');
+    if (code === 'EISDIR') throw new InputError(path, 'file', undefined, 'is a folder, expected a YAML file');
+    if (code === 'EACCES') throw new InputError(path, 'file', undefined, 'permission denied');
+    throw error;
+  }
+}
