@@ -112,6 +112,12 @@ mapping:
     expect(mapping.levels[5].temporal.P).toBe(56);
   });
 
+  it('ignores other top-level Timeloop sections', () => {
+    const mapping = parseRefmap('problem: {P: 56}\nmapping: [{target: DRAM, type: temporal, factors: P56}]\n');
+
+    expect(mapping.levels[5].temporal.P).toBe(56);
+  });
+
   it('uses the default keep pattern where no datatype entry exists', () => {
     const defaultKeep = caseArchitecture(REFMAP).levels.map(() => ({ Weights: false, Inputs: true, Outputs: false }));
     const mapping = parseRefmap(
@@ -131,7 +137,7 @@ mapping:
 
 describe('parseMapping input errors', () => {
   const cases: { name: string; text: string; field: string; value: unknown; hint: RegExp }[] = [
-    { name: 'unknown target', text: '- {target: GlobalBufer, type: temporal}', field: 'mapping[0].target', value: 'GlobalBufer', hint: /unknown storage level.*GlobalBuffer/ },
+    { name: 'unknown target', text: '- {target: GlobalBufer, type: temporal}', field: 'mapping[0].target', value: 'GlobalBufer', hint: /unknown storage level; did you mean GlobalBuffer\?/ },
     { name: 'target index out of range', text: '- {target: 6, type: temporal}', field: 'mapping[0].target', value: 6, hint: /index from 0 to 5/ },
     { name: 'unknown type', text: '- {target: DRAM, type: temporl}', field: 'mapping[0].type', value: 'temporl', hint: /temporal, spatial, datatype or bypass/ },
     { name: 'missing type', text: '- {target: DRAM}', field: 'mapping[0].type', value: undefined, hint: /missing/ },
@@ -144,13 +150,13 @@ describe('parseMapping input errors', () => {
     { name: 'repeated permutation letter', text: '- {target: DRAM, type: temporal, permutation: PQP}', field: 'mapping[0].permutation', value: 'PQP', hint: /more than once/ },
     { name: 'bad split', text: '- {target: GlobalBuffer, type: spatial, split: -1}', field: 'mapping[0].split', value: -1, hint: /integer from 0 to 7/ },
     { name: 'spatial without fan-out', text: '- {target: DRAM, type: spatial}', field: 'mapping[0].target', value: 'DRAM', hint: /no spatial fan-out \(GlobalBuffer has as many instances\)/ },
-    { name: 'unknown data space', text: '- {target: DRAM, type: datatype, keep: [Weight]}', field: 'mapping[0].keep', value: 'Weight', hint: /unknown data space/ },
+    { name: 'unknown data space', text: '- {target: DRAM, type: datatype, keep: [Weight]}', field: 'mapping[0].keep', value: 'Weight', hint: /unknown data space; did you mean Weights\?/ },
     { name: 'keep and bypass', text: '- {target: DRAM, type: datatype, keep: [Inputs], bypass: [Inputs]}', field: 'mapping[0].bypass', value: 'Inputs', hint: /both keep and bypass/ },
-    { name: 'unknown entry key', text: '- {target: DRAM, type: temporal, factor: P7}', field: 'mapping[0].factor', value: undefined, hint: /unknown key for a temporal entry/ },
+    { name: 'unknown entry key', text: '- {target: DRAM, type: temporal, factor: P7}', field: 'mapping[0].factor', value: undefined, hint: /unknown key; did you mean factors\?.*\(in a temporal entry\)/ },
     { name: 'key of another type', text: '- {target: DRAM, type: temporal, keep: [Inputs]}', field: 'mapping[0].keep', value: undefined, hint: /unknown key/ },
     { name: 'unsupported Timeloop key', text: '- {target: GlobalBuffer, type: spatial, no_link_transfer: [Inputs]}', field: 'mapping[0].no_link_transfer', value: undefined, hint: /not supported/ },
     { name: 'duplicate entry', text: '- {target: DRAM, type: datatype}\n- {target: DRAM, type: bypass}', field: 'mapping[1]', value: undefined, hint: /second datatype entry for DRAM; the first is mapping\[0\]/ },
-    { name: 'unknown top-level key', text: 'mapping: []\nmaping: []', field: 'maping', value: undefined, hint: /unknown top-level key/ },
+    { name: 'misspelt mapping key', text: 'maping: []', field: 'mapping', value: undefined, hint: /missing.*found maping: is it misspelt/ },
     { name: 'no mapping list', text: 'mapping: {target: DRAM}', field: 'mapping', value: { target: 'DRAM' }, hint: /list of mapping entries/ },
     { name: 'malformed YAML', text: 'mapping: [\n  - {target: DRAM', field: 'YAML', value: undefined, hint: /invalid YAML/ },
   ];

@@ -1,10 +1,10 @@
 // Reads a Timeloop mapping file: a `mapping:` list of temporal, spatial and datatype (or bypass)
 // entries, each aimed at one storage level of the architecture.
-import { parseDocument } from 'yaml';
-
 import { fanout, type Architecture } from '../arch/types.js';
 import { InputError } from '../input-error.js';
 import { DATA_SPACES, DIMENSIONS, unitFactors, type DataSpace, type Layer } from '../workload/layer.js';
+import { nearestName, unknownNameHint } from '../workload/spelling.js';
+import { isYamlMap, parseYamlText } from '../workload/yaml-input.js';
 import { parsePermutation, parseFactors } from './parse-loops.js';
 import type { LevelMapping, Mapping } from './types.js';
 
@@ -98,18 +98,18 @@ function buildLevel(found: LevelEntries, keep: Record<DataSpace, boolean>, file:
   return level;
 }
 
+/**
+ * Reads the `mapping:` list, or a bare list. Other top-level keys are ignored because Timeloop
+ * lets one file hold several of its inputs (architecture, problem, mapping).
+ */
 function readEntryList(text: string, file: string): Record<string, unknown>[] {
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    const firstLine = document.errors[0].message.split('\n')[0];
-    throw new InputError(file, 'YAML', undefined, `invalid YAML: ${firstLine}`);
-  }
-
-  const root: unknown = document.toJS();
+  const root = parseYamlText(text, file);
   let list: unknown = root;
-  if (isRecord(root)) {
-    for (const key of Object.keys(root)) {
-      if (key !== 'mapping') throw new InputError(file, key, undefined, 'unknown top-level key; a mapping file contains only a "mapping:" list');
+  if (isYamlMap(root)) {
+    if (!('mapping' in root)) {
+      const nearest = nearestName('mapping', Object.keys(root));
+      const found = nearest === undefined ? '' : ` (found ${nearest}: is it misspelt?)`;
+      throw new InputError(file, 'mapping', undefined, `missing; add a top-level "mapping:" list${found}`);
     }
     list = root.mapping;
   }
@@ -118,7 +118,7 @@ function readEntryList(text: string, file: string): Record<string, unknown>[] {
   }
 
   return list.map((entry, index) => {
-    if (!isRecord(entry)) {
+    if (!isYamlMap(entry)) {
       throw new InputError(file, `mapping[${index}]`, entry, 'expected an entry with target, type and its settings');
     }
     return entry;
@@ -140,7 +140,7 @@ function checkEntryKeys(entry: Record<string, unknown>, type: EntryType, file: s
     if (UNSUPPORTED_KEYS.includes(key)) {
       throw new InputError(file, `${field}.${key}`, undefined, 'this Timeloop mapping option is not supported by this cost model; remove it');
     }
-    throw new InputError(file, `${field}.${key}`, undefined, `unknown key for a ${type} entry; valid keys: ${allowed.join(', ')}`);
+    throw new InputError(file, `${field}.${key}`, undefined, `${unknownNameHint('key', key, allowed)} (in a ${type} entry)`);
   }
 }
 
@@ -150,7 +150,7 @@ function findTargetLevel(target: unknown, arch: Architecture, file: string, fiel
   if (typeof target === 'string') {
     const index = names.indexOf(target);
     if (index >= 0) return index;
-    throw new InputError(file, field, target, `unknown storage level; valid levels: ${names.join(', ')}`);
+    throw new InputError(file, field, target, unknownNameHint('storage level', target, names));
   }
   if (Number.isInteger(target) && (target as number) >= 0 && (target as number) < names.length) {
     return target as number;
@@ -218,10 +218,6 @@ function readDataSpaceList(value: unknown, file: string, field: string): DataSpa
   }
   return value.map((name) => {
     if (typeof name === 'string' && (DATA_SPACES as readonly string[]).includes(name)) return name as DataSpace;
-    throw new InputError(file, field, name, `unknown data space; valid data spaces: ${DATA_SPACES.join(', ')}`);
+    throw new InputError(file, field, name, unknownNameHint('data space', String(name), DATA_SPACES));
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
