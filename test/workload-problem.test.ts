@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/input-error.js';
 import { macCount } from '../src/workload/layer.js';
 import { layerKey, loadProblem, parseNamedProblem, parseProblem } from '../src/workload/problem.js';
-import { nearestName } from '../src/workload/spelling.js';
+import { editDistance, nearestName } from '../src/workload/spelling.js';
 
 const CASES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference/cases');
 
@@ -291,5 +291,14 @@ describe('nearestName', () => {
 
   it('returns undefined when nothing is close', () => {
     expect(nearestName('banana', ['R', 'S', 'Hstride'])).toBeUndefined();
+  });
+});
+
+describe('editDistance', () => {
+  it('counts edits and adjacent swaps', () => {
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('cnov', 'conv')).toBe(1);
+    expect(editDistance('Hstride', 'Hstride')).toBe(0);
   });
 });
