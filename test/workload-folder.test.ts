@@ -10,7 +10,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let folderCount = 0;
 
-/** A fresh folder holding `files` (name → text). */
+/** Creates a fresh folder containing `files` (name → text). */
 function folder(files: Record<string, string>): string {
   folderCount += 1;
   const dir = join(root, `net${folderCount}`);

@@ -60,7 +60,8 @@ describe('network catalog', () => {
     expect(new Set(keys).size).toBe(keys.length);
     for (const entry of network.layers) {
       expect(entry.name.length).toBeGreaterThan(0);
-      expect(Number.isInteger(entry.repeats) && entry.repeats >= 1).toBe(true);
+      expect(Number.isInteger(entry.repeats)).toBe(true);
+      expect(entry.repeats).toBeGreaterThanOrEqual(1);
       expect(Number.isInteger(macCount(entry.layer))).toBe(true);
     }
   });

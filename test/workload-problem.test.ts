@@ -26,7 +26,7 @@ problem:
   shape: cnn-layer
 `;
 
-/** The InputError thrown by `action`, failing the test if it throws anything else or nothing. */
+/** Returns the InputError thrown by `action`, failing the test if it throws anything else or nothing. */
 function inputErrorOf(action: () => unknown): InputError {
   try {
     action();

@@ -47,8 +47,8 @@ export function createLayer(spec: LayerSpec): Layer {
 }
 
 /**
- * A canonical string for a layer's shape: two layers with the same key do the same work with
- * the same data. A stride whose output dimension is 1, and a dilation whose filter dimension is 1,
+ * Builds a canonical string for a layer's shape. Two layers with the same key do the same work
+ * on the same data. A stride whose output dimension is 1, and a dilation whose filter dimension is 1,
  * is written as 1, because neither then changes the input footprint.
  */
 export function layerKey(layer: Layer): string {

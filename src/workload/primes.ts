@@ -7,7 +7,7 @@ function assertPositiveInteger(n: number, what: string): void {
   }
 }
 
-/** Prime factors of `n` in ascending order with multiplicity; `primeFactors(1)` is `[]`. */
+/** Returns the prime factors of `n` in ascending order with multiplicity; `primeFactors(1)` is `[]`. */
 export function primeFactors(n: number): number[] {
   assertPositiveInteger(n, 'n');
 
@@ -23,14 +23,14 @@ export function primeFactors(n: number): number[] {
   return factors;
 }
 
-/** Multiplicity of each prime factor of `n`, keyed by prime in ascending order. */
+/** Counts the multiplicity of each prime factor of `n`, keyed by prime in ascending order. */
 export function primeFactorCounts(n: number): Map<number, number> {
   const counts = new Map<number, number>();
   for (const p of primeFactors(n)) counts.set(p, (counts.get(p) ?? 0) + 1);
   return counts;
 }
 
-/** All divisors of `n` in ascending order, including 1 and `n`. */
+/** Returns all divisors of `n` in ascending order, including 1 and `n`. */
 export function divisors(n: number): number[] {
   assertPositiveInteger(n, 'n');
 
@@ -45,7 +45,7 @@ export function divisors(n: number): number[] {
 }
 
 /**
- * Every ordered k-tuple of positive integers whose product is `n`, in lexicographic order.
+ * Lists every ordered k-tuple of positive integers whose product is `n`, in lexicographic order.
  * The count is the product over primes p^e of C(e + k - 1, k - 1), so it grows quickly with `k`
  * for highly composite `n` (1024 over 7 levels gives 8008 tuples).
  */
@@ -61,7 +61,7 @@ export function factorSplits(n: number, k: number): number[][] {
   return splits;
 }
 
-/** Number of ordered k-tuples with product `n`, without listing them. */
+/** Counts the ordered k-tuples with product `n` without listing them. */
 export function countFactorSplits(n: number, k: number): number {
   assertPositiveInteger(k, 'k');
 
@@ -78,14 +78,14 @@ function binomial(n: number, r: number): number {
   return Math.round(value);
 }
 
-/** Largest prime factor of `n`, or 1 for `n = 1`. */
+/** Returns the largest prime factor of `n`, or 1 for `n = 1`. */
 export function largestPrimeFactor(n: number): number {
   const factors = primeFactors(n);
   return factors.length === 0 ? 1 : factors[factors.length - 1];
 }
 
 /**
- * The smallest m ≥ n whose prime factors are all ≤ `maxPrime`. Padding a dimension such as 79
+ * Returns the smallest m ≥ n whose prime factors are all ≤ `maxPrime`. Padding a dimension such as 79
  * to 80 = 2^4·5 gives a tiler many more ways to split it, at the cost of (m - n)/n wasted work.
  */
 export function padToFriendly(n: number, maxPrime: number): number {

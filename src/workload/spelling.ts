@@ -22,9 +22,9 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate that `input` most likely meant: a case-insensitive match first, then the
- * closest by edit distance if at most a third of the longer name differs (and at least one
- * edit is allowed). Returns undefined when nothing is that close.
+ * Finds the candidate that `input` most likely meant. A case-insensitive match wins. Otherwise
+ * the closest candidate by edit distance wins if at most a third of the longer name differs,
+ * with at least one edit always allowed. Returns undefined when nothing is that close.
  */
 export function nearestName(input: string, candidates: readonly string[]): string | undefined {
   const lower = input.toLowerCase();
@@ -44,7 +44,7 @@ export function nearestName(input: string, candidates: readonly string[]): strin
   return best;
 }
 
-/** A hint for an unknown name: the nearest valid spelling if any, then the valid names. */
+/** Builds the hint for an unknown name: the nearest valid spelling if any, then the valid names. */
 export function unknownNameHint(kind: string, input: string, candidates: readonly string[]): string {
   const nearest = nearestName(input, candidates);
   const suggestion = nearest === undefined ? '' : `did you mean ${nearest}? `;

@@ -4,9 +4,9 @@
 //
 // GEMM encoding (Timeloop's, see gemm()): R = S = P = Q = 1, C = reduction dimension,
 // K = output features, N = rows. For the projections and the FFN the rows are the tokens of
-// the whole batch (512 × batch) and the Weights data space holds the trained weights. The
+// the whole batch (512 × batch) and the Weights data space contains the trained weights. The
 // attention products are one GEMM per head and per sequence, so they repeat 12 × batch times
-// per encoder layer, and their Weights data space holds activations (K^T or V of that head).
+// per encoder layer, and their Weights data space contains activations (K^T or V of that head).
 //
 // MACs per encoder layer at batch 1, with T = 512 tokens, d = 768, h = 12 heads:
 //   Q, K, V and output projections   4 · T·d·d       = 1,207,959,552

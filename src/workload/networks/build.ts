@@ -17,7 +17,7 @@ export interface ConvShape {
   dilation?: number;
 }
 
-/** A convolution with padding already reflected in its output size; N = batch. */
+/** Builds a convolution whose output size already reflects its padding, with N = batch. */
 export function conv(name: string, shape: ConvShape, batch: number, repeats = 1): NetworkLayer {
   const [R, S] = typeof shape.kernel === 'number' ? [shape.kernel, shape.kernel] : shape.kernel;
   const [P, Q] = typeof shape.outSize === 'number' ? [shape.outSize, shape.outSize] : shape.outSize;
@@ -38,7 +38,7 @@ export function conv(name: string, shape: ConvShape, batch: number, repeats = 1)
 }
 
 /**
- * A matrix product as Timeloop's GEMM encoding: R = S = P = Q = 1, C is the reduction
+ * Builds a matrix product in Timeloop's GEMM encoding: R = S = P = Q = 1, C is the reduction
  * dimension, K the output features and N the rows (batch items, or tokens).
  */
 export function gemm(name: string, rows: number, reduction: number, outFeatures: number, repeats = 1): NetworkLayer {

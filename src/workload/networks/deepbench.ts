@@ -1,6 +1,6 @@
-// A selection of DeepBench's inference convolutions (Baidu DeepBench, conv_problems at batch 1),
-// chosen for shapes that stress a tiler: the 700x161 speech inputs, 1x1 layers with stride 2
-// (stride larger than the kernel), a dilated 5x5, and wide-and-flat OCR and speaker layers.
+// A selection of DeepBench's inference convolutions (Baidu DeepBench, conv_problems, batch 1).
+// They were chosen for shapes that are hard to tile: the 700x161 speech inputs, 1x1 layers with
+// stride 2 (stride larger than the kernel), a dilated 5x5, and wide, flat OCR and speaker layers.
 //
 // NOTE: the shapes follow CoSA's DeepBench workload files, which put DeepBench's input width and
 // height (e.g. 700x161) in P and Q, so these layers are slightly larger than DeepBench's own.

@@ -1,15 +1,15 @@
 // A user's network as a folder of Timeloop problem files.
 //
 // Folder layout:
-//   *.yaml / *.yml   one problem file per layer (see problem.ts); the layer is named by its
-//                    `name` field, or else by the file name without extension
-//   repeats.yaml     optional: a mapping from layer file name (with or without extension) to
-//                    how many times the layer runs per inference; unlisted layers run once
-//   layers.yaml      optional, CoSA's layout: a list of layer file names without extension in
-//                    network order. When present, only the listed files belong to the network
-//                    and a file listed n times runs n times (repeats.yaml, if present, overrides).
-//   unique_layers.yaml  CoSA's de-duplicated list; ignored.
-// Each file stays its own entry, even when two files hold the same shape.
+//   *.yaml / *.yml   One problem file per layer (see problem.ts). The layer takes the name in
+//                    its `name` field, or else the file name without extension.
+//   repeats.yaml     Optional. It maps a layer file name (with or without extension) to how
+//                    many times the layer runs per inference. Unlisted layers run once.
+//   layers.yaml      Optional, CoSA's layout: a list of layer file names without extension in
+//                    network order. When present, only the listed files belong to the network,
+//                    and a file listed n times runs n times unless repeats.yaml gives a count.
+//   unique_layers.yaml  CoSA's de-duplicated list, which is ignored.
+// Each file stays its own entry, even when two files contain the same shape.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { InputError } from '../../input-error.js';

@@ -29,8 +29,8 @@ function normalize(name: string): string {
 }
 
 /**
- * A built-in network at the given batch size (default 1). Throws InputError for an unknown
- * name or a batch that is not a positive integer; the error's file is `networks`.
+ * Builds a built-in network at the given batch size (default 1). Throws an InputError, with
+ * file `networks`, for an unknown name or a batch that is not a positive integer.
  */
 export function getNetwork(name: string, options: NetworkOptions = {}): Network {
   const batch = options.batch ?? 1;

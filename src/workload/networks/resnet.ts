@@ -23,7 +23,7 @@ const STAGES: Stage[] = [
 const EXPANSION = 4;
 
 /**
- * The bottleneck network. `groups` and `widthPerGroup` follow torchvision's ResNet arguments:
+ * Builds the bottleneck network. `groups` and `widthPerGroup` follow torchvision's ResNet arguments:
  * the 3x3 convolution has width = planes · widthPerGroup / 64 · groups channels.
  */
 function bottleneckNetwork(name: string, groups: number, widthPerGroup: number, batch: number): Network {

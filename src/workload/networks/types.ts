@@ -1,4 +1,4 @@
-// A network as the sweep sees it: distinct layer shapes with how often each occurs.
+// A network for scheduling and sweeps: its layer shapes, each with how often it runs.
 import type { Layer } from '../layer.js';
 
 export interface NetworkLayer {
