@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/input-error.js';
 import { macCount } from '../src/workload/layer.js';
 import { layerKey } from '../src/workload/layer-spec.js';
 import { getNetwork, NETWORK_NAMES, networkMacCount } from '../src/workload/networks/index.js';
+import { loadProblem } from '../src/workload/problem.js';
+
+const REFERENCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference');
 
 /**
  * Published MAC counts at batch 1 (multiply-accumulates, not FLOPs = 2 × MACs):
@@ -154,5 +160,33 @@ describe('network shapes', () => {
     const layers = getNetwork('deepbench').layers.map((entry) => entry.layer);
     expect(layers.some((layer) => layer.P === 700 && layer.Q === 161)).toBe(true);
     expect(layers.filter((layer) => layer.Wstride > layer.R).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('reference layers in the catalog', () => {
+  // Reference layer names start with the network they come from. Timeloop's problem files
+  // cannot state groups, so the grouped ResNeXt layer is compared with groups set to 1.
+  const networkOfPrefix: Record<string, string> = {
+    alexnet: 'alexnet',
+    deepbench: 'deepbench',
+    resnet50: 'resnet50',
+    resnext50: 'resnext50_32x4d',
+  };
+  const rows = readFileSync(join(REFERENCE_DIR, 'index.tsv'), 'utf8').trim().split('\n').slice(1);
+  const cases = new Map(rows.map((row) => {
+    const [caseId, , layerName] = row.split('\t');
+    return [layerName, caseId];
+  }));
+  const checked = [...cases].filter(([layerName]) => layerName.split('-')[0] in networkOfPrefix);
+
+  it('finds reference layers to check', () => {
+    expect(checked.length).toBeGreaterThanOrEqual(18);
+  });
+
+  it.each(checked)('%s is in its network', (layerName, caseId) => {
+    const reference = loadProblem(join(REFERENCE_DIR, 'cases', caseId, 'problem.yaml'));
+    const network = getNetwork(networkOfPrefix[layerName.split('-')[0]]);
+    const keys = network.layers.map((entry) => layerKey({ ...entry.layer, groups: 1 }));
+    expect(keys).toContain(layerKey(reference));
   });
 });
