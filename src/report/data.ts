@@ -1,0 +1,94 @@
+// Everything the HTML report shows, gathered from a store database by load.ts and turned into
+// a page by render.ts. The page embeds this object as JSON, so it contains plain data only.
+
+/** A design parameter's value, as the sweep spec's grid gives it. */
+export type ParameterValue = number | string | boolean;
+
+export type LayerStatus = 'done' | 'failed' | 'pending';
+
+/** One layer of a network; a layer shape that occurs several times is listed once with `repeats`. */
+export interface ReportLayer {
+  name: string;
+  /** The shape in Timeloop's dimension names, for example "R3 S3 P56 Q56 C64 K64 N1 stride 1". */
+  shape: string;
+  repeats: number;
+}
+
+/** One layer's result at one design point, for a single occurrence of the layer (not × repeats). */
+export interface LayerResult {
+  status: LayerStatus;
+  cycles: number | null;
+  energyPJ: number | null;
+  /** The failed job's reason; only for status 'failed'. */
+  reason?: string;
+}
+
+/** Membership of the Pareto fronts the report draws; every objective is minimised. */
+export interface ParetoFlags {
+  latencyEnergy: boolean;
+  energyArea: boolean;
+  /** On the front of latency, energy and area together: the rows of the Pareto table. */
+  latencyEnergyArea: boolean;
+}
+
+/** One design point's figures for one network, summed over layers × repeats. */
+export interface DesignPointResult {
+  /** The design point's id in the store. */
+  id: number;
+  parameters: Record<string, ParameterValue>;
+  /** False when a layer failed or is pending; the sums are then partial and are not plotted. */
+  complete: boolean;
+  latencyCycles: number | null;
+  latencyS: number | null;
+  energyPJ: number | null;
+  areaUm2: number;
+  /** Energy-delay product: energy in J × latency in cycles, as Timeloop reports it. */
+  edpJCycles: number | null;
+  /** All false for an incomplete point. */
+  pareto: ParetoFlags;
+  /** Aligned with `NetworkReport.layers`. */
+  layers: LayerResult[];
+}
+
+export interface JobCounts {
+  done: number;
+  failed: number;
+  pending: number;
+}
+
+/** A failed job as the status section lists it. */
+export interface JobFailure {
+  designPointId: number;
+  layer: string;
+  reason: string;
+}
+
+export interface NetworkReport {
+  name: string;
+  layers: ReportLayer[];
+  points: DesignPointResult[];
+  /** Jobs of this network's layers; a job shared with another network counts in both. */
+  jobs: JobCounts;
+}
+
+export interface SweepStatus {
+  /** Distinct jobs of the sweep, each counted once. */
+  jobs: JobCounts;
+  failures: JobFailure[];
+}
+
+export interface ReportData {
+  /** The sweep's name. */
+  title: string;
+  /** The database the report was built from, as given on the command line. */
+  source: string;
+  /** ISO 8601 time at which the report was built. */
+  generatedAt: string;
+  clockGHz: number | null;
+  /** Design parameter names in the sweep's grid order. */
+  parameterNames: string[];
+  /** Parameter that colours the scatter plots when the page opens; one of `parameterNames`. */
+  colorBy: string | null;
+  networks: NetworkReport[];
+  status: SweepStatus;
+}

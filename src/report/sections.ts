@@ -1,0 +1,148 @@
+// The static HTML of the report: one section per network and the sweep's status. The browser
+// script (client-page.ts) fills the chart containers and wires the selects and the table.
+import { formatNumber, formatParameters } from './client-charts.js';
+import type { DesignPointResult, NetworkReport, ReportData } from './data.js';
+
+/** Failed jobs listed one by one in the status section; the rest are only counted by reason. */
+const MAX_LISTED_FAILURES = 200;
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function numberCell(value: number | null): string {
+  return `<td class="number" data-sort="${value ?? ''}">${formatNumber(value)}</td>`;
+}
+
+function pointLabel(point: DesignPointResult): string {
+  const parameters = formatParameters(point);
+  const incomplete = point.complete ? '' : ' (incomplete)';
+  return `#${point.id} ${parameters}${incomplete}`;
+}
+
+function pointOptions(network: NetworkReport): string {
+  const option = (point: DesignPointResult) => `<option value="${point.id}">${escapeHtml(pointLabel(point))}</option>`;
+  const front = network.points.filter((point) => point.pareto.latencyEnergyArea);
+  const others = network.points.filter((point) => !point.pareto.latencyEnergyArea);
+  return [
+    `<optgroup label="Pareto-optimal (latency, energy, area)">${front.map(option).join('')}</optgroup>`,
+    `<optgroup label="Other design points">${others.map(option).join('')}</optgroup>`,
+  ].join('');
+}
+
+function colorOptions(data: ReportData): string {
+  const none = '<option value="">(none)</option>';
+  return none + data.parameterNames.map((name) => `<option value="${escapeHtml(name)}">${escapeHtml(name)}</option>`).join('');
+}
+
+/** Lists the points on the front of latency, energy and area together in a sortable table. */
+function paretoTable(network: NetworkReport, parameterNames: string[]): string {
+  const front = network.points
+    .filter((point) => point.pareto.latencyEnergyArea)
+    .sort((a, b) => (a.latencyCycles as number) - (b.latencyCycles as number));
+  const header = [
+    '<th data-type="number">Point</th>',
+    ...parameterNames.map((name) => `<th>${escapeHtml(name)}</th>`),
+    '<th data-type="number">Latency (cycles)</th>',
+    '<th data-type="number">Latency (s)</th>',
+    '<th data-type="number">Energy (pJ)</th>',
+    '<th data-type="number">Area (µm²)</th>',
+    '<th data-type="number">EDP (J·cycles)</th>',
+    '<th>On 2-D fronts</th>',
+  ].join('');
+
+  const rows = front.map((point) => {
+    const parameters = parameterNames.map((name) => {
+      const value = point.parameters[name];
+      const text = value === undefined ? '' : String(value);
+      return `<td data-sort="${escapeHtml(text)}">${escapeHtml(text)}</td>`;
+    });
+    const fronts = [point.pareto.latencyEnergy ? 'latency–energy' : '', point.pareto.energyArea ? 'energy–area' : ''];
+    return [
+      `<tr data-point-id="${point.id}">`,
+      `<td class="number" data-sort="${point.id}">#${point.id}</td>`,
+      ...parameters,
+      numberCell(point.latencyCycles),
+      numberCell(point.latencyS),
+      numberCell(point.energyPJ),
+      numberCell(point.areaUm2),
+      numberCell(point.edpJCycles),
+      `<td>${fronts.filter((name) => name !== '').join(', ') || 'neither'}</td>`,
+      '</tr>',
+    ].join('');
+  });
+  return `<table class="sortable pareto"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function networkSummary(network: NetworkReport): string {
+  const complete = network.points.filter((point) => point.complete).length;
+  const incomplete = network.points.length - complete;
+  const onFront = (key: 'latencyEnergy' | 'energyArea' | 'latencyEnergyArea') =>
+    network.points.filter((point) => point.pareto[key]).length;
+  const parts = [
+    `${network.points.length} design points, ${complete} complete.`,
+    `Pareto-optimal: ${onFront('latencyEnergy')} by latency and energy, ${onFront('energyArea')} by energy and area, ${onFront('latencyEnergyArea')} by all three.`,
+  ];
+  if (incomplete > 0) {
+    parts.push(`${incomplete} incomplete design points (a layer failed or is pending) are not plotted, because their sums would be partial.`);
+  }
+  return parts.join(' ');
+}
+
+export function networkSection(network: NetworkReport, index: number, data: ReportData): string {
+  return `<section class="network" id="network-${index}" data-network-index="${index}" data-network="${escapeHtml(network.name)}">
+<h2>${escapeHtml(network.name)}</h2>
+<p class="summary">${escapeHtml(networkSummary(network))}</p>
+<div class="controls">
+<label>Colour by <select class="color-by">${colorOptions(data)}</select></label>
+<label>Design point <select class="point-select">${pointOptions(network)}</select></label>
+</div>
+<p class="hint">Hover over a point for its parameters and metrics; click a point or a table row to show its layers. Ringed points are Pareto-optimal; the line is the front.</p>
+<div class="plots"><div class="chart" data-plot="latency-energy"></div><div class="chart" data-plot="energy-area"></div></div>
+<h3>Pareto-optimal design points by latency, energy and area</h3>
+${paretoTable(network, data.parameterNames)}
+<h3>Per-layer latency and energy</h3>
+<p class="hint">Each bar is one layer shape's figure times its repeat count in the network.</p>
+<div class="layer-chart"></div>
+</section>`;
+}
+
+export function statusSection(data: ReportData): string {
+  const row = (name: string, layers: string, jobs: { done: number; failed: number; pending: number }) =>
+    `<tr><td>${escapeHtml(name)}</td><td class="number">${layers}</td><td class="number">${jobs.done}</td><td class="number">${jobs.failed}</td><td class="number">${jobs.pending}</td></tr>`;
+  const rows = [
+    ...data.networks.map((network) => row(network.name, String(network.layers.length), network.jobs)),
+    row('all networks (each job once)', '', data.status.jobs),
+  ];
+
+  const byReason = new Map<string, number>();
+  for (const failure of data.status.failures) byReason.set(failure.reason, (byReason.get(failure.reason) ?? 0) + 1);
+  const reasonRows = [...byReason.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, count]) => `<tr><td class="number">${count}</td><td>${escapeHtml(reason)}</td></tr>`);
+  const listed = data.status.failures.slice(0, MAX_LISTED_FAILURES);
+  const failureRows = listed.map(
+    (failure) => `<tr><td class="number">#${failure.designPointId}</td><td>${escapeHtml(failure.layer)}</td><td>${escapeHtml(failure.reason)}</td></tr>`,
+  );
+  const omitted = data.status.failures.length - listed.length;
+
+  const failures =
+    data.status.failures.length === 0
+      ? '<p>No job failed.</p>'
+      : `<h3>Failures by reason</h3>
+<table class="failure-reasons"><thead><tr><th>Jobs</th><th>Reason</th></tr></thead><tbody>${reasonRows.join('')}</tbody></table>
+<details><summary>Failed jobs${omitted > 0 ? ` (first ${listed.length} of ${data.status.failures.length})` : ''}</summary>
+<table class="failures"><thead><tr><th>Design point</th><th>Layer</th><th>Reason</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>
+</details>`;
+
+  return `<section id="status">
+<h2>Sweep status</h2>
+<table class="jobs"><thead><tr><th>Network</th><th>Layer shapes</th><th>Jobs done</th><th>Failed</th><th>Pending</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${failures}
+</section>`;
+}
