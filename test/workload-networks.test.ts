@@ -75,6 +75,8 @@ describe('network catalog', () => {
   it('accepts other spellings of a name', () => {
     expect(getNetwork('ResNet-50').name).toBe('resnet50');
     expect(getNetwork('MobileNet_V2').name).toBe('mobilenet_v2');
+    expect(getNetwork('ResNeXt-50').name).toBe('resnext50_32x4d');
+    expect(getNetwork('BERT').name).toBe('bert_base');
   });
 
   it('rejects an unknown name listing valid names', () => {
@@ -87,6 +89,10 @@ describe('network catalog', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).value).toBe('resnet101');
     for (const name of NETWORK_NAMES) expect((error as InputError).message).toContain(name);
+  });
+
+  it('suggests a close network name', () => {
+    expect(() => getNetwork('alexnte')).toThrow('did you mean alexnet?');
   });
 
   it.each([0, -1, 1.5])('rejects batch %s', (batch) => {

@@ -57,7 +57,8 @@ export function parseNamedProblem(text: string, file: string): NamedLayer {
 
   const problem = document.problem;
   if (!isYamlMap(problem)) {
-    throw new InputError(file, 'problem', problem, 'must be a mapping of dimensions such as R: 3, or of shape and instance');
+    const hint = 'must be a mapping of dimensions such as R: 3, or of shape and instance';
+    throw new InputError(file, 'problem', problem, hint);
   }
   return 'instance' in problem ? parseNested(problem, file) : parseFlat(problem, file);
 }
@@ -70,7 +71,8 @@ function parseFlat(problem: YamlMap, file: string): NamedLayer {
 function parseNested(problem: YamlMap, file: string): NamedLayer {
   for (const [key, value] of Object.entries(problem)) {
     if (INSTANCE_KEYS.includes(key)) {
-      throw new InputError(file, `problem.${key}`, value, 'belongs under problem.instance when the file has an instance section');
+      const hint = 'belongs under problem.instance when the file has an instance section';
+      throw new InputError(file, `problem.${key}`, value, hint);
     }
   }
   checkKeys(problem, NESTED_KEYS, file, 'problem');
@@ -115,7 +117,8 @@ function readInstance(instance: YamlMap, file: string, path: string): Layer {
   const channels = { C: spec.C ?? 1, K: spec.K ?? 1 };
   for (const [field, count] of Object.entries(channels)) {
     if (count % groups !== 0) {
-      throw new InputError(file, `${path}.G`, groups, `must divide ${field} = ${count} (C and K are the layer's total channels)`);
+      const hint = `must divide ${field} = ${count} (C and K are the layer's total channels)`;
+      throw new InputError(file, `${path}.G`, groups, hint);
     }
   }
   return createLayer(spec);
@@ -138,7 +141,8 @@ function readPositiveInteger(instance: YamlMap, key: string, file: string, path:
   const isInteger = typeof value === 'number' && Number.isSafeInteger(value);
   if (isInteger && value >= 1) return value;
   if (isInteger && value === 0 && key.endsWith('dilation')) {
-    throw new InputError(file, `${path}.${key}`, value, 'dilation 0 has no physical meaning; use 1 for an undilated filter');
+    const hint = 'dilation 0 has no physical meaning; use 1 for an undilated filter';
+    throw new InputError(file, `${path}.${key}`, value, hint);
   }
   throw new InputError(file, `${path}.${key}`, value, 'must be a positive integer');
 }

@@ -26,10 +26,13 @@ export function loadNetworkFolder(dir: string): Network {
   const files = listYamlFiles(dir);
   const stems = new Map(files.map((file) => [stripExtension(file), file]));
 
-  const listed = files.includes(COSA_LAYER_LIST) ? readLayerList(join(dir, COSA_LAYER_LIST), stems) : undefined;
-  const counts = listed ?? new Map(files.filter((f) => !IGNORED_FILES.includes(f)).map((f) => [stripExtension(f), 1]));
+  const problemFiles = files.filter((file) => !IGNORED_FILES.includes(file));
+  const counts = files.includes(COSA_LAYER_LIST)
+    ? readLayerList(join(dir, COSA_LAYER_LIST), stems)
+    : new Map(problemFiles.map((file) => [stripExtension(file), 1]));
   if (counts.size === 0) {
-    throw new InputError(dir, 'folder', undefined, 'contains no problem files; add one Timeloop problem file (*.yaml) per layer');
+    const hint = 'contains no problem files; add one Timeloop problem file (*.yaml) per layer';
+    throw new InputError(dir, 'folder', undefined, hint);
   }
 
   if (files.includes(REPEATS_FILE)) {

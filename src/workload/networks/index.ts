@@ -1,5 +1,6 @@
 // The catalog of built-in networks, and user networks from a folder of problem files.
 import { InputError } from '../../input-error.js';
+import { unknownNameHint } from '../spelling.js';
 import { bertBase } from './bert.js';
 import { deepbench } from './deepbench.js';
 import { mobilenetV2 } from './mobilenet-v2.js';
@@ -23,6 +24,12 @@ const BUILDERS: Record<string, (batch: number) => Network> = {
 
 export const NETWORK_NAMES: readonly string[] = Object.keys(BUILDERS);
 
+/** Short names in common use, keyed by their normalized form. */
+const ALIASES: Record<string, string> = {
+  resnext50: 'resnext50_32x4d',
+  bert: 'bert_base',
+};
+
 /** Lower case without '-' and '_', so `ResNet-50`, `resnet_50` and `resnet50` all match. */
 function normalize(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '');
@@ -38,9 +45,10 @@ export function getNetwork(name: string, options: NetworkOptions = {}): Network 
     throw new InputError('networks', 'batch', batch, 'must be a positive integer');
   }
 
-  const key = NETWORK_NAMES.find((candidate) => normalize(candidate) === normalize(name));
+  const normalized = normalize(name);
+  const key = ALIASES[normalized] ?? NETWORK_NAMES.find((candidate) => normalize(candidate) === normalized);
   if (key === undefined) {
-    throw new InputError('networks', 'network', name, `unknown network; valid names: ${NETWORK_NAMES.join(', ')}`);
+    throw new InputError('networks', 'network', name, unknownNameHint('network', name, NETWORK_NAMES));
   }
   return BUILDERS[key](batch);
 }
