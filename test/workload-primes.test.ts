@@ -8,6 +8,9 @@ import {
   primeFactorCounts,
   primeFactors,
 } from '../src/workload/primes.js';
+import { macCount } from '../src/workload/layer.js';
+import { createLayer } from '../src/workload/layer-spec.js';
+import { padLayer } from '../src/workload/pad.js';
 
 function isPrime(n: number): boolean {
   if (n < 2) return false;
@@ -116,5 +119,26 @@ describe('padToFriendly', () => {
 
   it('rejects a max prime below 2', () => {
     expect(() => padToFriendly(10, 1)).toThrow(RangeError);
+  });
+});
+
+describe('padLayer', () => {
+  const layer = createLayer({ R: 5, S: 10, P: 341, Q: 79, C: 32, K: 32, Wstride: 2, Hstride: 2 });
+
+  it('pads output dimensions to smooth sizes', () => {
+    const padded = padLayer(layer, 7);
+    expect(padded.P).toBe(343);
+    expect(padded.Q).toBe(80);
+    expect(padded.C).toBe(32);
+    expect(padded.R).toBe(5);
+    expect(padded.Wstride).toBe(2);
+    expect(macCount(padded)).toBeGreaterThan(macCount(layer));
+  });
+
+  it('pads only the requested dimensions', () => {
+    const padded = padLayer(layer, 2, ['Q']);
+    expect(padded.Q).toBe(128);
+    expect(padded.P).toBe(341);
+    expect(layer.Q).toBe(79);
   });
 });
