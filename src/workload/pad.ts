@@ -3,8 +3,8 @@ import type { Dimension, Layer } from './layer.js';
 import { padToFriendly } from './primes.js';
 
 /**
- * Dimensions padded by default. R and S are left alone because a larger filter changes the
- * input footprint and the tiler seldom splits them; padding the others only adds zero work.
+ * Dimensions padded by default. R and S are left alone because a larger filter would change the
+ * input footprint. Padding the others only adds work on zeros.
  */
 export const PADDABLE_DIMENSIONS: readonly Dimension[] = ['P', 'Q', 'C', 'K', 'N'];
 
