@@ -1,6 +1,6 @@
-// How the CLI ends on an error: bad input exits 2 with one line naming the file, field and value,
-// anything else exits 1 with one line and a request to report the bug. Stack traces are shown
-// only with COSA_DEBUG=1.
+// Error reporting and exit statuses of the CLI. Bad input exits 2 with one line naming the file,
+// field and value. Any other error exits 1 with one line and a request to report the bug. Stack
+// traces are printed only with COSA_DEBUG=1.
 import type { Command } from 'commander';
 
 import { InputError } from '../input-error.js';

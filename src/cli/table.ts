@@ -4,7 +4,7 @@ export type Alignment = 'left' | 'right';
 
 /**
  * Formats rows under a header row, each column as wide as its widest cell and separated by two
- * spaces. Columns are left-aligned unless `alignments` says otherwise.
+ * spaces. Columns are left-aligned unless `alignments` sets 'right'.
  */
 export function formatTable(header: string[], rows: string[][], alignments: Alignment[] = []): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
