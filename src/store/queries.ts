@@ -1,0 +1,287 @@
+// Read queries over a results database, shared by the CLI commands and the HTML report.
+// Metric names are looked up in METRIC_COLUMNS, never pasted into SQL.
+import { InputError } from '../input-error.js';
+import type { Db } from './open.js';
+import { OBJECTIVES, paretoIndices, type ObjectiveName } from './pareto.js';
+
+export interface SweepRow {
+  id: number;
+  name: string;
+  specHash: string;
+  specPath: string;
+  clockGHz: number;
+  modelVersion: string;
+  createdAt: string;
+}
+
+/** One design point's result for one network, or summed over all networks of the sweep. */
+export interface DesignPointResult {
+  designPointId: number;
+  pointIndex: number;
+  parameters: Record<string, number | string>;
+  /** The network, or undefined for the sum over all networks of the sweep. */
+  network: string | undefined;
+  /** False when any layer failed or has no result yet; the metrics are then null. */
+  complete: boolean;
+  failedLayers: number;
+  missingLayers: number;
+  latencyCycles: number | null;
+  latencyS: number | null;
+  energyPJ: number | null;
+  /** Energy in J times latency in cycles. */
+  edpJCycles: number | null;
+  areaUm2: number;
+}
+
+export const METRIC_COLUMNS: Record<ObjectiveName, keyof DesignPointResult> = {
+  latency: 'latencyCycles',
+  energy: 'energyPJ',
+  area: 'areaUm2',
+  edp: 'edpJCycles',
+};
+
+/** Checks a comma-separated list of 2 or 3 distinct objective names; `source` names the option. */
+export function parseObjectives(text: string, source = '--objectives'): ObjectiveName[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!(OBJECTIVES as readonly string[]).includes(name)) {
+      throw new InputError('command line', source, name, `unknown objective; choose 2 or 3 of ${OBJECTIVES.join(', ')}`);
+    }
+  }
+  if (names.length < 2 || names.length > 3 || new Set(names).size !== names.length) {
+    throw new InputError('command line', source, text, `give 2 or 3 distinct objectives from ${OBJECTIVES.join(', ')}, such as latency,energy,area`);
+  }
+  return names as ObjectiveName[];
+}
+
+export function listSweeps(db: Db): SweepRow[] {
+  return db.prepare(`
+    SELECT id, name, spec_hash AS specHash, spec_path AS specPath, clock_ghz AS clockGHz,
+      model_version AS modelVersion, created_at AS createdAt
+    FROM sweeps ORDER BY id`).all() as SweepRow[];
+}
+
+/** The sweep named `name`, or the most recent one; raises InputError when there is none. */
+export function findSweep(db: Db, name?: string, dbPath = 'results database'): SweepRow {
+  const sweeps = listSweeps(db);
+  const matching = name === undefined ? sweeps : sweeps.filter((sweep) => sweep.name === name);
+  const sweep = matching[matching.length - 1];
+  if (sweep === undefined) {
+    const known = sweeps.map((row) => row.name).join(', ') || '(none)';
+    throw new InputError(dbPath, 'sweep', name, `no such sweep in this database; sweeps: ${known}`);
+  }
+  return sweep;
+}
+
+/** Network names of a sweep, in spec order. */
+export function sweepNetworks(db: Db, sweepId: number): string[] {
+  return db.prepare('SELECT network FROM layers WHERE sweep_id = ? GROUP BY network ORDER BY MIN(rowid)').pluck().all(sweepId) as string[];
+}
+
+/** Raises InputError unless `network` is one of the sweep's networks. */
+export function checkNetwork(db: Db, sweepId: number, network: string, dbPath = 'results database'): void {
+  const networks = sweepNetworks(db, sweepId);
+  if (!networks.includes(network)) {
+    throw new InputError(dbPath, '--network', network, `not in this sweep; networks: ${networks.join(', ')}`);
+  }
+}
+
+const PER_NETWORK_SQL = `
+  SELECT dp.id, dp.point_index, dp.parameters_json, nr.network, nr.complete, nr.failed_layers, nr.missing_layers,
+    nr.latency_cycles, nr.latency_s, nr.energy_pj, nr.edp_j_cycles, nr.area_um2
+  FROM network_results nr JOIN design_points dp ON dp.id = nr.design_point_id
+  WHERE dp.sweep_id = ? AND nr.network = ?
+  ORDER BY dp.point_index`;
+
+// Sums over networks; EDP is recomputed from the summed energy and latency, not summed.
+const ALL_NETWORKS_SQL = `
+  SELECT dp.id, dp.point_index, dp.parameters_json, NULL, MIN(nr.complete), SUM(nr.failed_layers), SUM(nr.missing_layers),
+    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.latency_cycles) END,
+    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.latency_s) END,
+    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.energy_pj) END,
+    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.energy_pj) * 1e-12 * SUM(nr.latency_cycles) END,
+    MAX(nr.area_um2)
+  FROM network_results nr JOIN design_points dp ON dp.id = nr.design_point_id
+  WHERE dp.sweep_id = ?
+  GROUP BY dp.id
+  ORDER BY dp.point_index`;
+
+type ResultTuple = [number, number, string, string | null, number, number, number, number | null, number | null, number | null, number | null, number];
+
+/** Position of each objective in a ResultTuple. */
+const TUPLE_POSITIONS: Record<ObjectiveName, number> = { latency: 7, energy: 9, edp: 10, area: 11 };
+
+function toResult(row: ResultTuple): DesignPointResult {
+  return {
+    designPointId: row[0],
+    pointIndex: row[1],
+    parameters: JSON.parse(row[2]) as Record<string, number | string>,
+    network: row[3] ?? undefined,
+    complete: row[4] === 1,
+    failedLayers: row[5],
+    missingLayers: row[6],
+    latencyCycles: row[7],
+    latencyS: row[8],
+    energyPJ: row[9],
+    edpJCycles: row[10],
+    areaUm2: row[11],
+  };
+}
+
+function resultStatement(db: Db, sweepId: number, network: string | undefined) {
+  const statement = db.prepare(network === undefined ? ALL_NETWORKS_SQL : PER_NETWORK_SQL).raw();
+  const parameters = network === undefined ? [sweepId] : [sweepId, network];
+  return { statement, parameters };
+}
+
+/** Every design point's result for `network`, or summed over all networks when it is undefined. */
+export function designPointResults(db: Db, sweepId: number, network?: string): DesignPointResult[] {
+  const { statement, parameters } = resultStatement(db, sweepId, network);
+  return (statement.all(...parameters) as ResultTuple[]).map(toResult);
+}
+
+export interface ParetoFront {
+  objectives: ObjectiveName[];
+  /** Non-dominated complete design points, sorted by the first objective. */
+  front: DesignPointResult[];
+  /** Design points left out because a layer failed or has no result yet. */
+  incomplete: number;
+  /** Complete design points considered. */
+  considered: number;
+}
+
+/** The non-dominated design points of a sweep for `network` (or all networks summed). */
+export function paretoFront(db: Db, sweepId: number, objectives: ObjectiveName[], network?: string): ParetoFront {
+  const { statement, parameters } = resultStatement(db, sweepId, network);
+  const rows = statement.all(...parameters) as ResultTuple[];
+
+  // Objectives are read into typed arrays straight from the row tuples; only front rows become
+  // objects, which keeps a query over a million design points within about a second.
+  const complete = rows.filter((row) => row[4] === 1);
+  const columns = objectives.map((objective) => {
+    const position = TUPLE_POSITIONS[objective];
+    const column = new Float64Array(complete.length);
+    for (let i = 0; i < complete.length; i++) column[i] = complete[i][position] as number;
+    return column;
+  });
+
+  const front = Array.from(paretoIndices(columns), (index) => toResult(complete[index]));
+  const first = METRIC_COLUMNS[objectives[0]];
+  front.sort((a, b) => (a[first] as number) - (b[first] as number) || a.pointIndex - b.pointIndex);
+  return { objectives, front, incomplete: rows.length - complete.length, considered: complete.length };
+}
+
+export interface NetworkJobStatus {
+  network: string;
+  /** Distinct jobs (design point x layer shape, shared jobs counted once per network). */
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+}
+
+/** Job counts per network of a sweep. A job shared by two networks counts in both. */
+export function jobStatusByNetwork(db: Db, sweepId: number): NetworkJobStatus[] {
+  const rows = db.prepare(`
+    SELECT network, COUNT(*) AS total,
+      COALESCE(SUM(status = 'done'), 0) AS done,
+      COALESCE(SUM(status = 'failed'), 0) AS failed,
+      COALESCE(SUM(status IS NULL), 0) AS pending
+    FROM (
+      SELECT DISTINCT l.network, pj.job_key, j.status
+      FROM layers l
+      JOIN design_points dp ON dp.sweep_id = l.sweep_id
+      JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
+      LEFT JOIN jobs j ON j.key = pj.job_key
+      WHERE l.sweep_id = ?
+    )
+    GROUP BY network`).all(sweepId) as NetworkJobStatus[];
+  const order = sweepNetworks(db, sweepId);
+  return rows.sort((a, b) => order.indexOf(a.network) - order.indexOf(b.network));
+}
+
+/** Distinct jobs of a sweep: total, done, failed and pending. */
+export function sweepJobCounts(db: Db, sweepId: number): Omit<NetworkJobStatus, 'network'> {
+  return db.prepare(`
+    SELECT COUNT(*) AS total, COALESCE(SUM(status = 'done'), 0) AS done,
+      COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(status IS NULL), 0) AS pending
+    FROM (
+      SELECT DISTINCT pj.job_key, j.status
+      FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id
+      LEFT JOIN jobs j ON j.key = pj.job_key
+      WHERE dp.sweep_id = ?
+    )`).get(sweepId) as Omit<NetworkJobStatus, 'network'>;
+}
+
+export interface LayerResult {
+  network: string;
+  position: number;
+  name: string;
+  layerKey: string;
+  repeats: number;
+  jobKey: string;
+  status: 'done' | 'failed' | 'pending';
+  reason: string | null;
+  mapperStatus: string | null;
+  solveSeconds: number | null;
+  gap: number | null;
+  cycles: number | null;
+  energyPJ: number | null;
+}
+
+/** Per layer position of one design point: its job's status and figures (one repeat). */
+export function layerResults(db: Db, designPointId: number, network?: string): LayerResult[] {
+  const rows = db.prepare(`
+    SELECT l.network, l.position, l.name, l.layer_key AS layerKey, l.repeats, pj.job_key AS jobKey,
+      COALESCE(j.status, 'pending') AS status, j.reason, j.mapper_status AS mapperStatus,
+      j.solve_seconds AS solveSeconds, j.gap, j.cycles, j.energy_pj AS energyPJ
+    FROM design_points dp
+    JOIN layers l ON l.sweep_id = dp.sweep_id
+    JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
+    LEFT JOIN jobs j ON j.key = pj.job_key
+    WHERE dp.id = ?
+    ORDER BY l.rowid`).all(designPointId) as LayerResult[];
+  return network === undefined ? rows : rows.filter((row) => row.network === network);
+}
+
+export interface JobDetails {
+  key: string;
+  status: 'done' | 'failed';
+  reason: string | null;
+  mappingYaml: string | null;
+  /** The cost model's Evaluation (src/model/types.ts), parsed; null for a failed job. */
+  evaluation: unknown;
+}
+
+/** A finished job's mapping (Timeloop YAML) and evaluation, or undefined when it has no result. */
+export function jobDetails(db: Db, key: string): JobDetails | undefined {
+  const row = db.prepare(`
+    SELECT key, status, reason, mapping_yaml AS mappingYaml, evaluation_json AS evaluationJson FROM jobs WHERE key = ?`)
+    .get(key) as (Omit<JobDetails, 'evaluation'> & { evaluationJson: string | null }) | undefined;
+  if (row === undefined) return undefined;
+  const { evaluationJson, ...rest } = row;
+  return { ...rest, evaluation: evaluationJson === null ? null : JSON.parse(evaluationJson) };
+}
+
+/**
+ * Parameter names whose value differs between design points of a sweep (the grid axes that
+ * matter), in first-seen order; all names when the sweep has a single design point.
+ */
+export function varyingParameters(db: Db, sweepId: number): string[] {
+  const rows = db.prepare('SELECT parameters_json FROM design_points WHERE sweep_id = ? ORDER BY point_index').pluck().all(sweepId) as string[];
+  const points = rows.map((text) => JSON.parse(text) as Record<string, unknown>);
+  const names = [...new Set(points.flatMap((point) => Object.keys(point)))];
+  if (points.length <= 1) return names;
+  return names.filter((name) => points.some((point) => point[name] !== points[0][name]));
+}
+
+/** Failure reasons of a sweep's jobs with how many jobs failed for each, most frequent first. */
+export function failureReasons(db: Db, sweepId: number): { reason: string; jobs: number }[] {
+  return db.prepare(`
+    SELECT COALESCE(j.reason, '(no reason recorded)') AS reason, COUNT(DISTINCT j.key) AS jobs
+    FROM jobs j
+    JOIN point_jobs pj ON pj.job_key = j.key
+    JOIN design_points dp ON dp.id = pj.design_point_id
+    WHERE dp.sweep_id = ? AND j.status = 'failed'
+    GROUP BY reason ORDER BY jobs DESC, reason`).all(sweepId) as { reason: string; jobs: number }[];
+}

@@ -1,0 +1,120 @@
+// Writing a sweep's plan and its job results. All writes happen on the main thread.
+import type { SweepPlan } from '../sweep/planner.js';
+import { MODEL_VERSION } from '../sweep/version.js';
+import type { JobResult } from '../sweep/worker.js';
+import type { Db } from './open.js';
+
+/**
+ * Records the sweep, its design points, layers and job keys, and returns the sweep's id. A spec
+ * already in the database (same spec hash) keeps its id and design point ids, and its layers and
+ * job keys are replaced by the current plan.
+ */
+export function registerSweep(db: Db, plan: SweepPlan): number {
+  const { spec } = plan;
+  const insertSweep = db.prepare(`
+    INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (spec_hash) DO UPDATE SET model_version = excluded.model_version`);
+  const insertPoint = db.prepare(`
+    INSERT INTO design_points (sweep_id, point_index, point_key, parameters_json, architecture_json, area_um2)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (sweep_id, point_index) DO UPDATE SET point_key = excluded.point_key,
+      parameters_json = excluded.parameters_json, architecture_json = excluded.architecture_json,
+      area_um2 = excluded.area_um2`);
+  const insertLayer = db.prepare(`
+    INSERT INTO layers (sweep_id, network, position, name, layer_key, shape_json, repeats) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertPointJob = db.prepare('INSERT INTO point_jobs (design_point_id, layer_key, job_key) VALUES (?, ?, ?)');
+
+  return db.transaction(() => {
+    insertSweep.run(spec.specHash, spec.name, spec.file, spec.text, spec.clockGHz, MODEL_VERSION, new Date().toISOString());
+    const sweepId = db.prepare('SELECT id FROM sweeps WHERE spec_hash = ?').pluck().get(spec.specHash) as number;
+
+    const pointIds = new Map<number, number>();
+    for (const point of plan.points) {
+      insertPoint.run(sweepId, point.index, point.key, JSON.stringify(point.parameters), JSON.stringify(point.architecture), point.areaUm2);
+      const id = db.prepare('SELECT id FROM design_points WHERE sweep_id = ? AND point_index = ?').pluck().get(sweepId, point.index) as number;
+      pointIds.set(point.index, id);
+    }
+
+    db.prepare('DELETE FROM layers WHERE sweep_id = ?').run(sweepId);
+    for (const layer of plan.layers) {
+      insertLayer.run(sweepId, layer.network, layer.position, layer.name, layer.layerKey, JSON.stringify(layer.layer), layer.repeats);
+    }
+
+    db.prepare('DELETE FROM point_jobs WHERE design_point_id IN (SELECT id FROM design_points WHERE sweep_id = ?)').run(sweepId);
+    for (const entry of plan.pointJobs) {
+      insertPointJob.run(pointIds.get(entry.pointIndex), entry.layerKey, entry.jobKey);
+    }
+    return sweepId;
+  })();
+}
+
+/** Keys among `keys` that already have a result with one of `statuses`. */
+export function finishedJobKeys(db: Db, keys: readonly string[], statuses: readonly ('done' | 'failed')[]): Set<string> {
+  const stored = db.prepare('SELECT key, status FROM jobs').raw().iterate() as IterableIterator<[string, string]>;
+  const wanted = new Set(keys);
+  const finished = new Set<string>();
+  for (const [key, status] of stored) {
+    if (wanted.has(key) && (statuses as readonly string[]).includes(status)) finished.add(key);
+  }
+  return finished;
+}
+
+/** Returns a function that stores a batch of job results in one transaction. */
+export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void {
+  const insert = db.prepare(`
+    INSERT OR REPLACE INTO jobs (key, status, reason, mapper_status, solve_seconds, worker_seconds, gap, cycles,
+      energy_pj, mapping_yaml, evaluation_json, finished_at)
+    VALUES (@key, @status, @reason, @mapperStatus, @solveSeconds, @workerSeconds, @gap, @cycles, @energyPJ,
+      @mappingYaml, @evaluationJson, @finishedAt)`);
+  return db.transaction((results: readonly JobResult[]) => {
+    const finishedAt = new Date().toISOString();
+    for (const result of results) {
+      insert.run({
+        reason: null, mapperStatus: null, solveSeconds: null, workerSeconds: null, gap: null, cycles: null,
+        energyPJ: null, mappingYaml: null, evaluationJson: null,
+        ...withoutUndefined(result),
+        finishedAt,
+      });
+    }
+  });
+}
+
+function withoutUndefined(result: JobResult): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Rebuilds network_results of a sweep from the stored jobs: per design point and network, cycles
+ * and energy of every layer position times its repeats, summed. Latency in seconds uses the
+ * sweep's clock. A network with a failed or missing layer gets complete = 0 and NULL metrics.
+ */
+export function updateNetworkResults(db: Db, sweepId: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM network_results WHERE design_point_id IN (SELECT id FROM design_points WHERE sweep_id = ?)').run(sweepId);
+    db.prepare(`
+      INSERT INTO network_results (design_point_id, network, complete, failed_layers, missing_layers,
+        latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2)
+      SELECT point_id, network, done = total, failed, total - done - failed,
+        CASE WHEN done = total THEN cycles END,
+        CASE WHEN done = total THEN cycles / (clock_ghz * 1e9) END,
+        CASE WHEN done = total THEN energy END,
+        CASE WHEN done = total THEN energy * 1e-12 * cycles END,
+        area
+      FROM (
+        SELECT dp.id AS point_id, l.network AS network, s.clock_ghz AS clock_ghz, dp.area_um2 AS area,
+          COUNT(*) AS total,
+          COALESCE(SUM(j.status = 'done'), 0) AS done,
+          COALESCE(SUM(j.status = 'failed'), 0) AS failed,
+          SUM(j.cycles * l.repeats) AS cycles,
+          SUM(j.energy_pj * l.repeats) AS energy
+        FROM design_points dp
+        JOIN sweeps s ON s.id = dp.sweep_id
+        JOIN layers l ON l.sweep_id = dp.sweep_id
+        LEFT JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
+        LEFT JOIN jobs j ON j.key = pj.job_key
+        WHERE dp.sweep_id = ?
+        GROUP BY dp.id, l.network
+      )`).run(sweepId);
+  })();
+}

@@ -1,0 +1,136 @@
+// Expanding a spec's grid into design points, each with its resolved architecture and keep pattern.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+import { defaultKeep, parseMapspaceKeep } from '../arch/bypass.js';
+import { buildDesign } from '../arch/designs.js';
+import { loadArchitecture } from '../arch/load.js';
+import { fanout, type Architecture } from '../arch/types.js';
+import { InputError } from '../input-error.js';
+import type { KeepPattern } from '../mappers/types.js';
+import { canonicalJson } from './canonical-json.js';
+import type { GridValue, SweepSpec } from './spec.js';
+import { WhereError } from './where.js';
+
+export interface DesignPoint {
+  /** Position in grid order among the points that passed the filter; stable for a given spec. */
+  index: number;
+  /** Every parameter of the point: for a design, its defaults overridden by the grid values. */
+  parameters: Record<string, GridValue>;
+  architecture: Architecture;
+  keep: KeepPattern;
+  /** Instances x area per instance, summed over the arithmetic and the storage levels. */
+  areaUm2: number;
+  /** sha256 of the architecture and keep pattern. */
+  key: string;
+}
+
+/** Grid combinations in order: the first axis of the spec varies slowest. */
+export function gridCombinations(grid: SweepSpec['grid']): Record<string, GridValue>[] {
+  let combinations: Record<string, GridValue>[] = [{}];
+  for (const { key, values } of grid) {
+    combinations = combinations.flatMap((partial) => values.map((value) => ({ ...partial, [key]: value })));
+  }
+  return combinations;
+}
+
+export function architectureArea(arch: Architecture): number {
+  let area = arch.arithmetic.instances * arch.arithmetic.areaUm2;
+  for (const level of arch.levels) area += level.instances * level.areaUm2;
+  return area;
+}
+
+/** Expands the grid, applies the `where` filter and builds every remaining design point. */
+export function expandDesignPoints(spec: SweepSpec): DesignPoint[] {
+  const build = spec.source.kind === 'design' ? designBuilder(spec) : fileBuilder(spec);
+  const points: DesignPoint[] = [];
+  for (const combination of gridCombinations(spec.grid)) {
+    const parameters = spec.source.kind === 'design' ? { ...spec.source.defaults, ...combination } : combination;
+    if (!passesFilter(spec, parameters)) continue;
+
+    const { architecture, keep } = build(parameters);
+    const key = createHash('sha256').update(canonicalJson({ architecture, keep })).digest('hex');
+    points.push({ index: points.length, parameters, architecture, keep, areaUm2: architectureArea(architecture), key });
+  }
+
+  if (points.length === 0) {
+    throw new InputError(spec.file, 'architecture.where', spec.where?.source, 'no design point passes the filter; relax it or widen the grid');
+  }
+  return points;
+}
+
+function passesFilter(spec: SweepSpec, parameters: Record<string, GridValue>): boolean {
+  if (spec.where === undefined) return true;
+  try {
+    return spec.where.test(parameters);
+  } catch (error) {
+    if (!(error instanceof WhereError)) throw error;
+    throw new InputError(spec.file, 'architecture.where', spec.where.source, `${error.message} at design point ${JSON.stringify(parameters)}`);
+  }
+}
+
+type PointBuilder = (parameters: Record<string, GridValue>) => { architecture: Architecture; keep: KeepPattern };
+
+function designBuilder(spec: SweepSpec): PointBuilder {
+  const design = (spec.source as { design: string }).design;
+  return (parameters) => {
+    try {
+      return buildDesign(design, parameters);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      // Report the grid point in the user's spec; the design's own message says which parameter is out of range.
+      throw new InputError(spec.file, 'architecture.grid', parameters, `design ${design} rejects this point: ${error.message}`);
+    }
+  };
+}
+
+function fileBuilder(spec: SweepSpec): PointBuilder {
+  if (spec.source.kind !== 'file') throw new Error('fileBuilder needs a file architecture');
+  const { archPath, ertPath, mapspacePath } = spec.source;
+  const base = loadArchitecture(archPath, { ertPath });
+  const keep = mapspacePath === undefined ? defaultKeep(base) : parseMapspaceKeep(readFileSync(mapspacePath, 'utf8'), mapspacePath, base);
+
+  for (const { key, values } of spec.grid) {
+    const [target] = key.split('.');
+    if (target !== 'arithmetic' && target !== base.arithmetic.name && !base.levels.some((level) => level.name === target)) {
+      const names = ['arithmetic', ...base.levels.map((level) => level.name)];
+      throw new InputError(spec.file, `architecture.grid.${key}`, values, `${archPath} has no level ${JSON.stringify(target)}; levels: ${names.join(', ')}`);
+    }
+  }
+
+  return (parameters) => ({ architecture: applyOverrides(base, parameters, spec.file), keep });
+}
+
+/**
+ * Copies `base` with each `LEVEL.FIELD` parameter set. A 1-D level (meshX equal to instances)
+ * stays 1-D when only its instances change. Fan-outs must stay whole numbers.
+ */
+export function applyOverrides(base: Architecture, parameters: Record<string, GridValue>, file: string): Architecture {
+  const arch = structuredClone(base);
+  const oneDimensional = new Set<object>([arch.arithmetic, ...arch.levels].filter((unit) => unit.meshX === unit.instances));
+  const meshXGiven = new Set<object>();
+
+  for (const [key, value] of Object.entries(parameters)) {
+    const [target, field] = key.split('.');
+    const unit = target === 'arithmetic' || target === arch.arithmetic.name ? arch.arithmetic : arch.levels.find((level) => level.name === target);
+    if (unit === undefined || !(field in unit)) {
+      throw new InputError(file, `architecture.grid.${key}`, value, `level ${target} has no field ${field}`);
+    }
+    (unit as unknown as Record<string, GridValue>)[field] = value;
+    if (field === 'meshX') meshXGiven.add(unit);
+  }
+
+  for (const unit of [arch.arithmetic, ...arch.levels]) {
+    if (oneDimensional.has(unit) && !meshXGiven.has(unit)) unit.meshX = unit.instances;
+    if (unit.instances < 1 || unit.meshX < 1 || unit.instances % unit.meshX !== 0) {
+      throw new InputError(file, 'architecture.grid', parameters, `${unit.name}: instances = ${unit.instances} must be a positive multiple of meshX = ${unit.meshX}`);
+    }
+  }
+  arch.levels.forEach((level, index) => {
+    const { x, y } = fanout(arch, index);
+    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 1 || y < 1) {
+      throw new InputError(file, 'architecture.grid', parameters, `the fan-out below ${level.name} would be ${x} x ${y}; instances of inner levels must be whole multiples of outer ones`);
+    }
+  });
+  return arch;
+}

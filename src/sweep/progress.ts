@@ -1,0 +1,104 @@
+// Progress of a sweep run: a cli-progress bar on a terminal, plain log lines otherwise.
+import cliProgress from 'cli-progress';
+
+export interface ProgressCounts {
+  /** Jobs this run has to solve (finished jobs from earlier runs excluded). */
+  total: number;
+  done: number;
+  failed: number;
+}
+
+export interface ProgressReporter {
+  start(counts: ProgressCounts): void;
+  update(counts: ProgressCounts): void;
+  /** A message that must not be lost behind the bar, such as a failed job. */
+  log(line: string): void;
+  stop(counts: ProgressCounts): void;
+}
+
+function rate(counts: ProgressCounts, startMs: number): number {
+  const seconds = (Date.now() - startMs) / 1000;
+  return seconds > 0 ? (counts.done + counts.failed) / seconds : 0;
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = whole % 60;
+  return hours > 0 ? `${hours}h${String(minutes).padStart(2, '0')}m` : minutes > 0 ? `${minutes}m${String(rest).padStart(2, '0')}s` : `${rest}s`;
+}
+
+/** A bar on `stream` showing jobs finished, failed, jobs per second and the estimated time left. */
+export function barReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+  const multibar = new cliProgress.MultiBar(
+    {
+      stream,
+      format: '{bar} {value}/{total} jobs | failed {failed} | {rate} jobs/s | ETA {eta}',
+      hideCursor: true,
+      clearOnComplete: false,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let bar: cliProgress.SingleBar | undefined;
+  let startMs = Date.now();
+
+  const payload = (counts: ProgressCounts) => {
+    const jobsPerSecond = rate(counts, startMs);
+    const left = counts.total - counts.done - counts.failed;
+    return { failed: counts.failed, rate: jobsPerSecond.toFixed(2), eta: left === 0 ? '0s' : formatDuration(left / jobsPerSecond) };
+  };
+
+  return {
+    start(counts) {
+      startMs = Date.now();
+      bar = multibar.create(counts.total, 0, payload(counts));
+    },
+    update(counts) {
+      bar?.update(counts.done + counts.failed, payload(counts));
+    },
+    log(line) {
+      multibar.log(`${line}\n`);
+    },
+    stop(counts) {
+      bar?.update(counts.done + counts.failed, payload(counts));
+      multibar.stop();
+    },
+  };
+}
+
+/** One line at most every `intervalS` seconds, for logs and pipes. */
+export function lineReporter(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), intervalS = 10): ProgressReporter {
+  let startMs = Date.now();
+  let lastMs = 0;
+  const line = (counts: ProgressCounts) => {
+    const finished = counts.done + counts.failed;
+    const jobsPerSecond = rate(counts, startMs);
+    const left = (counts.total - finished) / jobsPerSecond;
+    return `${finished}/${counts.total} jobs, ${counts.failed} failed, ${jobsPerSecond.toFixed(2)} jobs/s, ETA ${finished === counts.total ? '0s' : formatDuration(left)}`;
+  };
+
+  return {
+    start(counts) {
+      startMs = Date.now();
+      lastMs = startMs;
+      write(`started: ${counts.total} jobs to run`);
+    },
+    update(counts) {
+      if (Date.now() - lastMs < intervalS * 1000) return;
+      lastMs = Date.now();
+      write(line(counts));
+    },
+    log: write,
+    stop(counts) {
+      write(line(counts));
+    },
+  };
+}
+
+/** A bar when `stream` is a terminal, plain lines otherwise. */
+export function defaultReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+  return stream.isTTY ? barReporter(stream) : lineReporter();
+}

@@ -1,0 +1,184 @@
+// Running a sweep plan: a piscina pool of worker threads solves the pending jobs while the main
+// thread writes their results to the results database in batched transactions.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+
+import type { Db } from '../store/open.js';
+import { finishedJobKeys, jobResultWriter, registerSweep, updateNetworkResults } from '../store/write.js';
+import type { SweepJob, SweepPlan } from './planner.js';
+import type { ProgressCounts, ProgressReporter } from './progress.js';
+import type { JobResult } from './worker.js';
+
+export interface RunOptions {
+  /** Worker threads; one per core by default. */
+  workers?: number;
+  /** Solve jobs that failed in an earlier run again instead of keeping their failure. */
+  retryFailed?: boolean;
+  /** Aborting it stops the run: running jobs are dropped, finished ones are saved. */
+  signal?: AbortSignal;
+  progress?: ProgressReporter;
+  /** Path of the worker module; the compiled src/sweep/worker.js unless a test substitutes its own. */
+  workerFile?: string;
+  /** Results are written when this many are buffered, or after flushIntervalMs. */
+  flushBatch?: number;
+  flushIntervalMs?: number;
+}
+
+export interface RunSummary {
+  sweepId: number;
+  /** Unique jobs in the plan. */
+  planned: number;
+  /** Jobs with a result from an earlier run (or another sweep) that were not run again. */
+  reused: number;
+  done: number;
+  failed: number;
+  /** True when the run was stopped before every pending job finished. */
+  interrupted: boolean;
+  elapsedS: number;
+}
+
+/**
+ * The compiled worker. Piscina loads worker files with Node's own loader, so a runner imported
+ * from TypeScript source (as in tests) still points to dist/, which `npm run build` creates.
+ */
+export function defaultWorkerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return resolve(dirname(here), 'worker.js');
+  return resolve(dirname(here), '../../dist/src/sweep/worker.js');
+}
+
+class JobTimeout extends Error {}
+
+/** Runs every job of `plan` that has no result in `db` yet, and rebuilds the network results. */
+export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}): Promise<RunSummary> {
+  const startMs = Date.now();
+  const workers = options.workers ?? availableParallelism();
+  const workerFile = options.workerFile ?? defaultWorkerFile();
+  if (!existsSync(workerFile)) throw new Error(`worker file ${workerFile} not found; run \`npm run build\` first`);
+
+  const sweepId = registerSweep(db, plan);
+  const statuses = options.retryFailed ? (['done'] as const) : (['done', 'failed'] as const);
+  const finished = finishedJobKeys(db, plan.jobs.map((job) => job.key), statuses);
+  const pending = plan.jobs.filter((job) => !finished.has(job.key));
+
+  const counts: ProgressCounts = { total: pending.length, done: 0, failed: 0 };
+  const write = jobResultWriter(db);
+  const buffer: JobResult[] = [];
+  const flush = () => {
+    if (buffer.length > 0) write(buffer.splice(0));
+  };
+  const flushTimer = setInterval(flush, options.flushIntervalMs ?? 1000);
+  const describe = jobDescriber(plan);
+
+  const record = (result: JobResult) => {
+    buffer.push(result);
+    if (result.status === 'done') counts.done++;
+    else {
+      counts.failed++;
+      options.progress?.log(`job failed: ${describe(result.key)}: ${result.reason}`);
+    }
+    if (buffer.length >= (options.flushBatch ?? 64)) flush();
+    options.progress?.update(counts);
+  };
+
+  options.progress?.start(counts);
+  const pool = new Piscina<SweepJob, JobResult>({ filename: workerFile, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  let interrupted = false;
+  try {
+    interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, record, options.signal);
+  } finally {
+    clearInterval(flushTimer);
+    flush();
+    // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
+    await pool.destroy();
+    updateNetworkResults(db, sweepId);
+    options.progress?.stop(counts);
+  }
+
+  return { sweepId, planned: plan.jobs.length, reused: finished.size, done: counts.done, failed: counts.failed, interrupted, elapsedS: (Date.now() - startMs) / 1000 };
+}
+
+/**
+ * Keeps at most `workers` jobs in flight, so each job's timeout starts when a thread takes it.
+ * Resolves true when `signal` stopped the run before every job finished.
+ */
+function dispatch(
+  pool: Piscina<SweepJob, JobResult>,
+  jobs: SweepJob[],
+  workers: number,
+  timeoutS: number,
+  record: (result: JobResult) => void,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  return new Promise((resolveRun) => {
+    const running = new Map<string, AbortController>();
+    let next = 0;
+    let stopped = signal?.aborted ?? false;
+    let dropped = 0;
+
+    const stop = () => {
+      stopped = true;
+      for (const controller of running.values()) controller.abort();
+      settle();
+    };
+    const settle = () => {
+      if (running.size > 0) return;
+      signal?.removeEventListener('abort', stop);
+      resolveRun(next < jobs.length || dropped > 0);
+    };
+
+    const launch = () => {
+      while (!stopped && running.size < workers && next < jobs.length) start(jobs[next++]);
+      if (running.size === 0 && (stopped || next >= jobs.length)) settle();
+    };
+
+    const start = (job: SweepJob) => {
+      const controller = new AbortController();
+      running.set(job.key, controller);
+      const timer = setTimeout(() => controller.abort(new JobTimeout()), timeoutS * 1000);
+
+      pool
+        .run(job, { signal: controller.signal })
+        .then(
+          (result) => record(result),
+          (error: unknown) => {
+            // A job dropped by a stop request has no result; it stays pending for the next run.
+            if (stopped && !(controller.signal.reason instanceof JobTimeout)) {
+              dropped++;
+              return;
+            }
+            const reason =
+              controller.signal.reason instanceof JobTimeout
+                ? `timed out after ${timeoutS} s (job_timeout_s); its worker thread was terminated`
+                : `worker error: ${error instanceof Error ? error.message : String(error)}`;
+            record({ key: job.key, status: 'failed', reason });
+          },
+        )
+        .finally(() => {
+          clearTimeout(timer);
+          running.delete(job.key);
+          launch();
+        });
+    };
+
+    signal?.addEventListener('abort', stop);
+    launch();
+  });
+}
+
+/** Describes a job for log lines: its first design point's parameters and layer shape. */
+function jobDescriber(plan: SweepPlan): (key: string) => string {
+  const firstUse = new Map<string, { pointIndex: number; layerKey: string }>();
+  for (const entry of plan.pointJobs) {
+    if (!firstUse.has(entry.jobKey)) firstUse.set(entry.jobKey, entry);
+  }
+  return (key) => {
+    const use = firstUse.get(key);
+    if (use === undefined) return `job ${key.slice(0, 12)}`;
+    const parameters = plan.points[use.pointIndex].parameters;
+    return `job ${key.slice(0, 12)} (design point ${use.pointIndex} ${JSON.stringify(parameters)}, layer ${use.layerKey})`;
+  };
+}

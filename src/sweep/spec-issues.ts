@@ -1,0 +1,77 @@
+// Turning the first zod issue of a sweep spec into one InputError line: file, dotted field, value, fix.
+import type { z } from 'zod';
+
+import { InputError } from '../input-error.js';
+
+const TOP_LEVEL_HINTS: Record<string, string> = {
+  name: 'must be a name of letters, digits, ".", "_" or "-" (it names the results file results/NAME.sqlite)',
+  networks: 'must be a non-empty list of network names, or {folder: path} entries',
+  batch: 'must be a positive integer',
+  clock_ghz: 'must be a positive number (GHz)',
+  job_timeout_s: 'must be a positive number of seconds',
+};
+
+/** The field path as the user writes it: `mapper.time_limit_s`, `networks[1]`, `architecture.grid.pes`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+  let value = document;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+export function issueToInputError(issue: z.core.$ZodIssue, document: unknown, file: string): InputError {
+  if (issue.code === 'unrecognized_keys') {
+    const field = formatPath([...issue.path, issue.keys[0]]);
+    const parent = valueAt(document, issue.path) as Record<string, unknown>;
+    const where = issue.path.length === 0 ? 'at the top level' : `in ${formatPath(issue.path)}`;
+    return new InputError(file, field, parent[issue.keys[0]], `unknown key ${where}; check its spelling against the sweep spec format in README.md`);
+  }
+
+  const field = formatPath(issue.path) || 'spec';
+  const value = valueAt(document, issue.path);
+  if (issue.path.length === 0) {
+    return new InputError(file, 'spec', undefined, `must be a YAML mapping with name, architecture, networks and mapper, not ${typeName(document)}`);
+  }
+  if (value === undefined && issue.code === 'invalid_type') {
+    return new InputError(file, field, undefined, 'missing; this field is required');
+  }
+
+  const top = String(issue.path[0]);
+  if (issue.path.length === 1 && TOP_LEVEL_HINTS[top] !== undefined) {
+    return new InputError(file, field, value, TOP_LEVEL_HINTS[top]);
+  }
+  if (issue.code === 'too_small' && Array.isArray(value)) {
+    return new InputError(file, field, value, 'is empty; list at least one value');
+  }
+  if (issue.code === 'invalid_value') {
+    return new InputError(file, field, value, `must be one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}`);
+  }
+  if (issue.code === 'invalid_union' && top === 'networks') {
+    return new InputError(file, field, value, 'must be a network name or {folder: path, name: NAME}');
+  }
+  if (issue.code === 'invalid_union') {
+    return new InputError(file, field, value, `has the wrong type (${typeName(value)}); expected a number or a string`);
+  }
+  if (issue.code === 'invalid_type') {
+    return new InputError(file, field, value, `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, not ${typeName(value)}`);
+  }
+  return new InputError(file, field, value, issue.message.replace(/^Too (small|big): expected/, 'expected').toLowerCase());
+}
