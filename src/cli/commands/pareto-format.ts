@@ -1,0 +1,55 @@
+// Printing a Pareto front as a table, JSON or CSV; shared by `cosa pareto` and `cosa sweep run`.
+import type { ParetoFront } from '../../store/queries.js';
+import { formatTable } from '../table.js';
+import { csvLine } from './export-csv.js';
+
+function formatNumber(value: number | null, digits = 4): string {
+  if (value === null) return '-';
+  if (value !== 0 && (Math.abs(value) >= 1e7 || Math.abs(value) < 1e-3)) return value.toExponential(digits - 1);
+  return Number(value.toPrecision(digits)).toString();
+}
+
+/** A table of the front: the varying parameters, then latency, energy, EDP and area. */
+export function formatFrontTable(front: ParetoFront, parameterNames: string[]): string {
+  const header = ['point', ...parameterNames, 'latency (cycles)', 'latency (ms)', 'energy (uJ)', 'EDP (J x cycles)', 'area (mm2)'];
+  const rows = front.front.map((point) => [
+    String(point.pointIndex),
+    ...parameterNames.map((name) => String(point.parameters[name] ?? '')),
+    formatNumber(point.latencyCycles, 6),
+    formatNumber(point.latencyS === null ? null : point.latencyS * 1e3),
+    formatNumber(point.energyPJ === null ? null : point.energyPJ / 1e6),
+    formatNumber(point.edpJCycles),
+    formatNumber(point.areaUm2 / 1e6),
+  ]);
+  const alignments = header.map((_, column) => (column === 0 || column > parameterNames.length ? 'right' : 'left') as 'left' | 'right');
+  return formatTable(header, rows, alignments);
+}
+
+/** One line saying what the front covers and what was left out. */
+export function frontSummary(front: ParetoFront, network: string | undefined): string {
+  const scope = network === undefined ? 'all networks summed' : `network ${network}`;
+  const left = front.incomplete > 0 ? `; ${front.incomplete} design points left out because a layer failed or has no result` : '';
+  return `Pareto front over ${front.objectives.join(', ')} (${scope}): ${front.front.length} of ${front.considered} complete design points${left}`;
+}
+
+export function frontJson(front: ParetoFront, sweepName: string, network: string | undefined): string {
+  const points = front.front.map((point) => ({
+    pointIndex: point.pointIndex,
+    parameters: point.parameters,
+    latencyCycles: point.latencyCycles,
+    latencyS: point.latencyS,
+    energyPJ: point.energyPJ,
+    edpJCycles: point.edpJCycles,
+    areaUm2: point.areaUm2,
+  }));
+  const document = { sweep: sweepName, network: network ?? null, objectives: front.objectives, considered: front.considered, incomplete: front.incomplete, front: points };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function frontCsv(front: ParetoFront, parameterNames: string[]): string {
+  let text = csvLine(['point_index', ...parameterNames, 'latency_cycles', 'latency_s', 'energy_pj', 'edp_j_cycles', 'area_um2']);
+  for (const point of front.front) {
+    text += csvLine([point.pointIndex, ...parameterNames.map((name) => point.parameters[name]), point.latencyCycles, point.latencyS, point.energyPJ, point.edpJCycles, point.areaUm2]);
+  }
+  return text;
+}

@@ -1,0 +1,43 @@
+// `cosa sweep status`: jobs done, failed and pending per network of each sweep in a database.
+import { openStore } from '../../store/open.js';
+import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCounts, type SweepRow } from '../../store/queries.js';
+import type { Db } from '../../store/open.js';
+import { formatTable } from '../table.js';
+
+export interface StatusOptions {
+  db: string;
+  sweep?: string;
+}
+
+/** How many distinct failure reasons are listed per sweep. */
+const REASONS_SHOWN = 5;
+
+export function statusCommand(options: StatusOptions): number {
+  const db = openStore(options.db);
+  try {
+    const sweeps = options.sweep === undefined ? listSweeps(db) : [findSweep(db, options.sweep, options.db)];
+    if (sweeps.length === 0) process.stdout.write(`${options.db}: no sweeps yet\n`);
+    for (const sweep of sweeps) process.stdout.write(`${formatSweepStatus(db, sweep)}\n`);
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+function formatSweepStatus(db: Db, sweep: SweepRow): string {
+  const rows = jobStatusByNetwork(db, sweep.id).map((row) => [row.network, row.total, row.done, row.failed, row.pending].map(String));
+  const totals = sweepJobCounts(db, sweep.id);
+  rows.push(['all (distinct jobs)', totals.total, totals.done, totals.failed, totals.pending].map(String));
+
+  const lines = [`sweep ${sweep.name} (spec ${sweep.specPath}, created ${sweep.createdAt})`];
+  lines.push(formatTable(['network', 'jobs', 'done', 'failed', 'pending'], rows, ['left', 'right', 'right', 'right', 'right']));
+
+  const reasons = failureReasons(db, sweep.id);
+  if (reasons.length > 0) {
+    lines.push('failure reasons:');
+    for (const { reason, jobs } of reasons.slice(0, REASONS_SHOWN)) lines.push(`  ${jobs} x ${reason}`);
+    if (reasons.length > REASONS_SHOWN) lines.push(`  ... and ${reasons.length - REASONS_SHOWN} other reasons`);
+  }
+  if (totals.pending > 0) lines.push(`${totals.pending} jobs pending: rerun \`cosa sweep run ${sweep.specPath} --db ${db.name}\` to finish them`);
+  return lines.join('\n');
+}

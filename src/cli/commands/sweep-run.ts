@@ -1,0 +1,77 @@
+// `cosa sweep run`: plan a sweep spec, solve its pending jobs on a worker pool, print the front.
+import { resolve } from 'node:path';
+
+import { InputError } from '../../input-error.js';
+import { openStore } from '../../store/open.js';
+import { paretoFront, sweepNetworks, varyingParameters } from '../../store/queries.js';
+import { planSweep } from '../../sweep/planner.js';
+import { defaultReporter } from '../../sweep/progress.js';
+import { runSweep } from '../../sweep/runner.js';
+import { loadSweepSpec } from '../../sweep/spec.js';
+import { formatFrontTable, frontSummary } from './pareto-format.js';
+
+export interface SweepRunOptions {
+  db?: string;
+  workers?: string;
+  retryFailed?: boolean;
+}
+
+/** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const workers = Number(text);
+  if (!Number.isSafeInteger(workers) || workers < 1) {
+    throw new InputError('command line', '--workers', text, 'must be a positive integer (worker threads; default one per core)');
+  }
+  return workers;
+}
+
+export async function sweepRunCommand(specPath: string, options: SweepRunOptions): Promise<number> {
+  const workers = parseWorkers(options.workers);
+
+  // Every input check happens before the database is created, so a bad spec writes nothing.
+  const spec = loadSweepSpec(specPath);
+  const plan = planSweep(spec);
+  const dbPath = options.db ?? resolve('results', `${spec.name}.sqlite`);
+  process.stderr.write(`sweep ${spec.name}: ${plan.points.length} design points x ${plan.layers.length} layers = ${plan.jobs.length} unique jobs; results in ${dbPath}\n`);
+
+  const db = openStore(dbPath, { create: true });
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nstopping: saving finished jobs (press Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  try {
+    const summary = await runSweep(plan, db, { workers, retryFailed: options.retryFailed, signal: controller.signal, progress: defaultReporter() });
+    const reused = summary.reused > 0 ? `, ${summary.reused} reused from earlier runs` : '';
+    process.stderr.write(`${summary.done} jobs done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
+    if (summary.interrupted) {
+      process.stderr.write(`interrupted: rerun the same command to resume\n`);
+      return EXIT_INTERRUPTED;
+    }
+
+    const networks = sweepNetworks(db, summary.sweepId);
+    const network = networks.length === 1 ? networks[0] : undefined;
+    const front = paretoFront(db, summary.sweepId, ['latency', 'energy', 'area'], network);
+    process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, summary.sweepId))}\n`);
+    printNextSteps(dbPath, networks);
+  } finally {
+    process.off('SIGINT', onSigint);
+    db.close();
+  }
+  return 0;
+}
+
+/** Commands that read the finished sweep. */
+function printNextSteps(dbPath: string, networks: string[]): void {
+  const lines = [`more: cosa pareto --db ${dbPath} --objectives latency,energy`];
+  if (networks.length > 1) lines.push(`      cosa pareto --db ${dbPath} --network ${networks[0]}`);
+  lines.push(`      cosa sweep status --db ${dbPath}`, `      cosa export --db ${dbPath} --csv --out results.csv`);
+  // TODO: print the path of the HTML report here once `cosa report` writes one.
+  process.stderr.write(`${lines.join('\n')}\n`);
+}

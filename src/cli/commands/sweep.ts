@@ -1,0 +1,32 @@
+// `cosa sweep run` and `cosa sweep status`.
+import type { Command } from 'commander';
+
+import { runAction } from '../errors.js';
+import { statusCommand } from './status.js';
+import { sweepRunCommand } from './sweep-run.js';
+
+export function registerSweepCommand(program: Command): void {
+  const sweep = program.command('sweep').summary('run a design sweep, or show its progress').description('Run design sweeps and show their progress.');
+
+  sweep
+    .command('run')
+    .argument('<spec>', 'sweep spec YAML (see sweeps/example.yaml)')
+    .summary('schedule every layer of the networks on every design point of a grid')
+    .description(
+      'Expand the sweep spec into design points and jobs (one per design point and layer shape), solve the jobs ' +
+        'on a pool of worker threads and store the results in a SQLite database; then print the Pareto front ' +
+        'over latency, energy and area. Finished jobs are kept: rerunning the same command resumes, and Ctrl-C ' +
+        'stops with every finished job saved (exit status 130).',
+    )
+    .option('--db <file>', 'results database (default: results/<sweep name>.sqlite)')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--retry-failed', 'solve jobs that failed in an earlier run again')
+    .action(runAction(sweepRunCommand));
+
+  sweep
+    .command('status')
+    .summary('print jobs done, failed and pending per network')
+    .requiredOption('--db <file>', 'results database written by `cosa sweep run`')
+    .option('--sweep <name>', 'only this sweep (default: every sweep in the database)')
+    .action(runAction(statusCommand));
+}
