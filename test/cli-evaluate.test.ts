@@ -97,13 +97,15 @@ describe('cosa evaluate --json on reference cases', () => {
 
 describe('cosa evaluate text output', () => {
   it('prints loop nest, table and totals', () => {
-    const expected = readExpected(REFMAP) as { cycles: number };
+    const expected = readExpected(REFMAP) as { cycles: number; macc_count: number };
     const result = runCli(caseArgs(REFMAP));
 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('DRAM [ Weights:');
     expect(result.stdout).toContain('| for Q in [0:7)');
     expect(result.stdout).toMatch(/^AccumulationBuffer\s+Outputs\s+128\s+56\s+3010560\s+200704\s+3211264\s+523034\.624$/m);
+    expect(result.stdout).toMatch(/^MACC\s+\(MACs\)\s+1024\s+7206076\.416$/m);
+    expect(result.stdout).toMatch(new RegExp(`^MACs:\\s+${expected.macc_count}$`, 'm'));
     expect(result.stdout).toMatch(new RegExp(`^Cycles:\\s+${expected.cycles}$`, 'm'));
     expect(result.stdout).toMatch(/^Energy:\s+17027251\.200 pJ \(17\.027 uJ\)$/m);
     expect(result.stdout).toMatch(/^Area:\s+\S+ um² \(2\.060 mm²\)$/m);

@@ -74,4 +74,10 @@ export function configureErrorHandling(program: Command): void {
   const exitOnError = (error: unknown) => process.exit(reportError(error));
   process.on('uncaughtException', exitOnError);
   process.on('unhandledRejection', exitOnError);
+
+  // A reader that closes the pipe early (`cosa ... | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    exitOnError(error);
+  });
 }

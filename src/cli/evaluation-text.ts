@@ -10,7 +10,7 @@ function formatAmount(value: number): string {
 
 /**
  * Returns a table of reads, fills and updates (words, summed over utilized instances) and energy
- * (pJ) for every kept data space of every level, innermost first, then the arithmetic's MACs.
+ * (pJ) for every kept data space of every level, innermost first, then the arithmetic's energy.
  */
 export function formatAccessTable(evaluation: Evaluation): string {
   const rows: string[][] = [];
@@ -33,15 +33,16 @@ export function formatAccessTable(evaluation: Evaluation): string {
   }
 
   const arithmetic = evaluation.arithmetic;
-  rows.push([arithmetic.name, 'MACs', String(arithmetic.utilized_instances), '', String(evaluation.macc_count), '', '', formatAmount(arithmetic.energy_pJ)]);
+  rows.push([arithmetic.name, '(MACs)', String(arithmetic.utilized_instances), '', '', '', '', formatAmount(arithmetic.energy_pJ)]);
 
   const header = ['Level', 'Data space', 'Instances', 'Tile (words)', 'Reads', 'Fills', 'Updates', 'Energy (pJ)'];
   return formatTable(header, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 
-/** Returns the totals: cycles, energy in pJ and uJ, energy per MAC, area in um² and mm², utilization. */
+/** Returns the totals: MACs, cycles, energy in pJ and uJ, energy per MAC, area in um² and mm², utilization. */
 export function formatTotals(evaluation: Evaluation): string {
   const lines = [
+    ['MACs', String(evaluation.macc_count)],
     ['Cycles', String(evaluation.cycles)],
     ['Energy', `${formatAmount(evaluation.energy_pJ)} pJ (${(evaluation.energy_pJ / 1e6).toFixed(3)} uJ)`],
     ['Energy per MAC', `${(evaluation.energy_pJ / evaluation.macc_count).toFixed(3)} pJ`],
