@@ -1,10 +1,11 @@
 // Runs the compiled CLI (bin/cosa.js → dist/src/cli/main.js), so build first: `npx tsc -p .`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 import { reportError } from '../src/cli/errors.js';
 import { InputError } from '../src/input-error.js';
@@ -81,6 +82,10 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'cosa-cli-evaluate-'));
 });
 
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
 describe('cosa evaluate --json on reference cases', () => {
   for (const id of caseIds()) {
     it(`matches ${id}`, () => {
@@ -119,6 +124,37 @@ describe('cosa evaluate text output', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('GlobalBuffer [ Inputs Outputs ]');
     expect(result.stderr).toBe(`invalid mapping: ${readExpected(id).error}\n`);
+  });
+});
+
+describe('cosa evaluate --mapspace', () => {
+  it('takes bypass from the mapspace where the mapping has none', () => {
+    const id = 'mini3__resnet50-1x1-c64k64__m1';
+    const entries = parseYaml(readCaseText(id, 'map.yaml')).mapping as { type: string }[];
+    const mapping = join(scratch, 'loops-only.yaml');
+    writeFileSync(mapping, stringifyYaml({ mapping: entries.filter((entry) => entry.type !== 'datatype') }));
+    const mapspace = join(scratch, 'mapspace.yaml');
+    writeFileSync(
+      mapspace,
+      stringifyYaml({
+        mapspace: {
+          constraints: [
+            { target: 'RegFile', type: 'bypass', keep: ['Weights'], bypass: ['Inputs', 'Outputs'] },
+            { target: 'GlobalBuffer', type: 'bypass', keep: ['Inputs', 'Outputs'], bypass: ['Weights'] },
+          ],
+        },
+      }),
+    );
+
+    const withMapspace = runCli([...caseArgs(id, { mapping }), '--mapspace', mapspace, '--json']);
+    const withoutMapspace = runCli([...caseArgs(id, { mapping }), '--json']);
+
+    expect(withMapspace.status).toBe(0);
+    expect(Object.keys(JSON.parse(withMapspace.stdout).levels.RegFile.dataspaces)).toEqual(['Weights']);
+    expect(differences(JSON.parse(withMapspace.stdout), readExpected(id))).toEqual([]);
+    // Without the mapspace RegFile keeps all three data spaces, which overflow its 64 entries.
+    expect(withoutMapspace.status).toBe(1);
+    expect(JSON.parse(withoutMapspace.stdout).error).toMatch(/^ERROR: couldn't map level RegFile: mapped tile size \d+ exceeds buffer capacity 64$/);
   });
 });
 
