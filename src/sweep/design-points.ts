@@ -78,8 +78,12 @@ function designBuilder(spec: SweepSpec): PointBuilder {
       return buildDesign(design, parameters);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      // Report the grid point in the user's spec; the design's own message says which parameter is out of range.
-      throw new InputError(spec.file, 'architecture.grid', parameters, `design ${design} rejects this point: ${error.message}`);
+      // Name the grid field when the design rejects a single parameter, else the whole point.
+      const parameter = error.field.startsWith('parameters.') ? error.field.slice('parameters.'.length) : undefined;
+      if (parameter !== undefined && spec.grid.some((axis) => axis.key === parameter)) {
+        throw new InputError(spec.file, `architecture.grid.${parameter}`, error.value, error.hint);
+      }
+      throw new InputError(spec.file, 'architecture.grid', parameters, `design ${design} rejects this point: ${error.hint}`);
     }
   };
 }

@@ -2,6 +2,15 @@
 import type { z } from 'zod';
 
 import { InputError } from '../input-error.js';
+import { unknownNameHint } from '../workload/spelling.js';
+
+/** Valid keys of each mapping in a spec, by its dotted path with list indices removed. */
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': ['name', 'architecture', 'networks', 'batch', 'mapper', 'clock_ghz', 'job_timeout_s'],
+  architecture: ['design', 'file', 'mapspace', 'ert', 'grid', 'where'],
+  mapper: ['name', 'objective', 'time_limit_s', 'mip_rel_gap', 'samples', 'seed'],
+  networks: ['folder', 'name'],
+};
 
 const TOP_LEVEL_HINTS: Record<string, string> = {
   name: 'must be a name of letters, digits, ".", "_" or "-" (it names the results file results/NAME.sqlite)',
@@ -41,8 +50,8 @@ export function issueToInputError(issue: z.core.$ZodIssue, document: unknown, fi
   if (issue.code === 'unrecognized_keys') {
     const field = formatPath([...issue.path, issue.keys[0]]);
     const parent = valueAt(document, issue.path) as Record<string, unknown>;
-    const where = issue.path.length === 0 ? 'at the top level' : `in ${formatPath(issue.path)}`;
-    return new InputError(file, field, parent[issue.keys[0]], `unknown key ${where}; check its spelling against the sweep spec format in README.md`);
+    const known = KNOWN_KEYS[issue.path.filter((part) => typeof part === 'string').join('.')] ?? [];
+    return new InputError(file, field, parent[issue.keys[0]], unknownNameHint('key', issue.keys[0], known));
   }
 
   const field = formatPath(issue.path) || 'spec';

@@ -1,0 +1,134 @@
+// Sweep throughput and Pareto query time. Run after `npm run build`:
+//   node dist/bench/sweep.js
+// Prints jobs per second with 1 and 2 worker threads, the per-job time spent outside the worker
+// function (thread hand-off, result writing), and the time of a 3-objective Pareto query over
+// 1,000,000 synthetic design points stored in SQLite.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+import { openStore, type Db } from '../src/store/open.js';
+import { paretoIndices } from '../src/store/pareto.js';
+import { paretoFront } from '../src/store/queries.js';
+import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
+import { runSweep } from '../src/sweep/runner.js';
+import { parseSweepSpec } from '../src/sweep/spec.js';
+
+// 24 Simba design points x the distinct layer shapes of AlexNet; a 2 s limit keeps every job short.
+const BENCH_SPEC = `
+name: bench-throughput
+architecture:
+  design: simba
+  grid:
+    pes: [4, 8, 16, 32]
+    lanes: [4, 8]
+    global_buffer_kib: [32, 64, 128]
+networks: [alexnet]
+mapper: {name: cosa, objective: edp, time_limit_s: 2}
+`;
+
+const SYNTHETIC_ROWS = 1_000_000;
+
+interface ThroughputResult {
+  workers: number;
+  jobs: number;
+  seconds: number;
+  jobsPerSecond: number;
+  /** Wall time x workers minus time inside the worker function, per job, in ms. */
+  overheadMs: number;
+}
+
+async function measureThroughput(plan: SweepPlan, workers: number, dir: string): Promise<ThroughputResult> {
+  const db = openStore(join(dir, `throughput-${workers}.sqlite`), { create: true });
+  try {
+    const start = performance.now();
+    const summary = await runSweep(plan, db, { workers });
+    const seconds = (performance.now() - start) / 1000;
+
+    const jobs = summary.done + summary.failed;
+    const workerSeconds = db.prepare('SELECT COALESCE(SUM(worker_seconds), 0) FROM jobs').pluck().get() as number;
+    const overheadMs = ((seconds * workers - workerSeconds) / jobs) * 1000;
+    return { workers, jobs, seconds, jobsPerSecond: jobs / seconds, overheadMs };
+  } finally {
+    db.close();
+  }
+}
+
+/** Stores SYNTHETIC_ROWS design points with anti-correlated latency, energy and area. */
+function fillSyntheticSweep(db: Db): number {
+  db.prepare(`INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
+    VALUES ('synthetic', 'synthetic', '-', '', 1, '-', '')`).run();
+  const sweepId = db.prepare("SELECT id FROM sweeps WHERE spec_hash = 'synthetic'").pluck().get() as number;
+  const insertPoint = db.prepare(`INSERT INTO design_points (id, sweep_id, point_index, point_key, parameters_json, architecture_json, area_um2)
+    VALUES (?, ?, ?, '', ?, '{}', ?)`);
+  const insertResult = db.prepare(`INSERT INTO network_results (design_point_id, network, complete, failed_layers, missing_layers,
+    latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2) VALUES (?, 'synthetic', 1, 0, 0, ?, ?, ?, ?, ?)`);
+
+  let state = 12345;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  db.transaction(() => {
+    for (let i = 0; i < SYNTHETIC_ROWS; i++) {
+      const size = 0.1 + random();
+      const area = size * 1e6 * (0.9 + 0.2 * random());
+      const latency = (1e6 / size) * (0.9 + 0.2 * random());
+      const energy = (1e9 * (0.5 + random())) / Math.sqrt(size);
+      insertPoint.run(i + 1, sweepId, i, `{"i":${i}}`, area);
+      insertResult.run(i + 1, latency, latency / 1e9, energy, energy * 1e-12 * latency, area);
+    }
+  })();
+  return sweepId;
+}
+
+function measurePareto(dir: string): { querySeconds: number; computeSeconds: number; frontSize: number } {
+  const db = openStore(join(dir, 'pareto.sqlite'), { create: true });
+  try {
+    const sweepId = fillSyntheticSweep(db);
+
+    let start = performance.now();
+    const front = paretoFront(db, sweepId, ['latency', 'energy', 'area'], 'synthetic');
+    const querySeconds = (performance.now() - start) / 1000;
+
+    const columns = ['latency_cycles', 'energy_pj', 'area_um2'].map(() => new Float64Array(SYNTHETIC_ROWS));
+    const rows = db.prepare('SELECT latency_cycles, energy_pj, area_um2 FROM network_results').raw().all() as number[][];
+    rows.forEach((row, i) => row.forEach((value, c) => (columns[c][i] = value)));
+    start = performance.now();
+    paretoIndices(columns);
+    const computeSeconds = (performance.now() - start) / 1000;
+    return { querySeconds, computeSeconds, frontSize: front.front.length };
+  } finally {
+    db.close();
+  }
+}
+
+export async function benchSweep(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cosa-bench-sweep-'));
+  try {
+    const plan = planSweep(parseSweepSpec(BENCH_SPEC, join(dir, 'bench.yaml')));
+    const one = await measureThroughput(plan, 1, dir);
+    const two = await measureThroughput(plan, 2, dir);
+    for (const result of [one, two]) {
+      console.log(
+        `sweep: ${result.workers} worker(s): ${result.jobs} jobs in ${result.seconds.toFixed(1)} s = ${result.jobsPerSecond.toFixed(2)} jobs/s; ` +
+          `overhead outside the worker function ${result.overheadMs.toFixed(1)} ms per job (includes thread start-up)`,
+      );
+    }
+    console.log(`sweep: speed-up with 2 workers ${(two.jobsPerSecond / one.jobsPerSecond).toFixed(2)}x (aim >= 1.85x)`);
+
+    const pareto = measurePareto(dir);
+    console.log(
+      `pareto: 3 objectives over ${SYNTHETIC_ROWS} stored design points: query ${pareto.querySeconds.toFixed(2)} s ` +
+        `(aim <= 1 s), of which the front computation ${pareto.computeSeconds.toFixed(2)} s; front size ${pareto.frontSize}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchSweep();
+}
