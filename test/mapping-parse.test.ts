@@ -148,7 +148,7 @@ describe('parseMapping input errors', () => {
     { name: 'residual factor', text: '- {target: DRAM, type: temporal, factors: "P7,3"}', field: 'mapping[0].factors', value: 'P7,3', hint: /residual/ },
     { name: 'unknown permutation letter', text: '- {target: DRAM, type: temporal, permutation: PQX}', field: 'mapping[0].permutation', value: 'PQX', hint: /unknown dimension X/ },
     { name: 'repeated permutation letter', text: '- {target: DRAM, type: temporal, permutation: PQP}', field: 'mapping[0].permutation', value: 'PQP', hint: /more than once/ },
-    { name: 'bad split', text: '- {target: GlobalBuffer, type: spatial, split: -1}', field: 'mapping[0].split', value: -1, hint: /integer from 0 to 7/ },
+    { name: 'bad split', text: '- {target: GlobalBuffer, type: spatial, split: -1}', field: 'mapping[0].split', value: -1, hint: /non-negative integer.*X axis/ },
     { name: 'spatial without fan-out', text: '- {target: DRAM, type: spatial}', field: 'mapping[0].target', value: 'DRAM', hint: /no spatial fan-out \(GlobalBuffer has as many instances\)/ },
     { name: 'unknown data space', text: '- {target: DRAM, type: datatype, keep: [Weight]}', field: 'mapping[0].keep', value: 'Weight', hint: /unknown data space; did you mean Weights\?/ },
     { name: 'keep and bypass', text: '- {target: DRAM, type: datatype, keep: [Inputs], bypass: [Inputs]}', field: 'mapping[0].bypass', value: 'Inputs', hint: /both keep and bypass/ },

@@ -10,7 +10,7 @@ import type { LevelMapping, Mapping } from './types.js';
 
 export interface ParseMappingOptions {
   /**
-   * What each level keeps when the file has no datatype entry for it, innermost level first
+   * Data spaces each level keeps when the file has no datatype entry for it, innermost level first
    * (for example the bypass pattern of a mapspace file). Without it such levels keep everything.
    */
   defaultKeep?: Record<DataSpace, boolean>[];
@@ -189,11 +189,11 @@ function readPermutation(entry: Record<string, unknown>, file: string, field: st
   return parsePermutation(text, file, `${field}.permutation`);
 }
 
-/** A split beyond the 7 dimensions means all on X, as it does in Timeloop. */
+/** Reads `split`, the count of spatial permutation dimensions on X. As in Timeloop, 7 or more puts all on X. */
 function readSplit(split: unknown, file: string, field: string): number {
   if (split === undefined || split === null) return DIMENSIONS.length;
   if (typeof split !== 'number' || !Number.isInteger(split) || split < 0) {
-    throw new InputError(file, field, split, `expected an integer from 0 to ${DIMENSIONS.length}: the number of permutation dimensions on the X axis`);
+    throw new InputError(file, field, split, 'expected a non-negative integer: the number of spatial permutation dimensions on the X axis (7 puts all on X)');
   }
   return Math.min(split, DIMENSIONS.length);
 }
