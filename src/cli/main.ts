@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 
 import { registerEvaluateCommand } from './commands/evaluate.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerParetoCommand } from './commands/pareto.js';
+import { registerSweepCommand } from './commands/sweep.js';
 import { configureErrorHandling } from './errors.js';
 
 const program = new Command('cosa')
@@ -16,6 +19,9 @@ const program = new Command('cosa')
 configureErrorHandling(program);
 
 registerEvaluateCommand(program);
+registerSweepCommand(program);
+registerParetoCommand(program);
+registerExportCommand(program);
 
 await program.parseAsync(process.argv);
 
