@@ -106,6 +106,12 @@ mapping:
     }
   });
 
+  it('reads a split above 7 as all on X', () => {
+    const mapping = parseRefmap('- {target: GlobalBuffer, type: spatial, factors: K4, split: 9}\n');
+
+    expect(mapping.levels[4].split).toBe(7);
+  });
+
   it('accepts a bare list and numeric targets', () => {
     const mapping = parseRefmap('- {target: 5, type: temporal, factors: P56}\n');
 
