@@ -1,0 +1,254 @@
+// Data delivered by one storage level to its children over a whole layer, for one data space.
+//
+// Timeloop's nest analysis does not walk every iteration. Each temporal loop runs its first
+// iteration and then one more that stands for all the others (its count scaled by bound - 1), and
+// only the first child of a spatial fan-out is simulated, the other children receiving translated
+// copies of its deltas. Walking the loops above a child tile therefore visits the nodes of a
+// binary tree; a node whose lowest loop in its first-but-not-only iteration is j moves the tile by
+// disp(j) = step(j) - sum of step(i) for the loops i inside j, since those loops return from their
+// second iteration to their first. This file computes the same counts in closed form over those
+// node types, so that the result equals Timeloop's (019f107, default settings), and costs a few
+// microseconds instead of a walk over the loop nest.
+import type { Layer, DataSpace } from '../workload/layer.js';
+import { subtractBox, translationBetween, type Box } from './box-set.js';
+import type { Nest } from './nest.js';
+import { projectExtents, projectStep, volume, type Coordinates } from './projection.js';
+import { extentsUpTo } from './nest.js';
+
+export interface Deliveries {
+  /** Parent accesses: one per word and per group of children that receive it together (multicast). */
+  accesses: number;
+  /** Words received, summed over all children of one parent instance. */
+  receivedWords: number;
+  /** Words children obtained from a neighbour's previous delta instead of from the parent. */
+  linkTransfers: number;
+  /** Children of one parent instance (1 without a fan-out). */
+  fanout: number;
+}
+
+interface TemporalStep {
+  bound: number;
+  move: Coordinates;
+}
+
+interface NodeType {
+  weight: number;
+  /** Movement of the child tile from the previous node to this one. */
+  move: Coordinates;
+  shape: Box[];
+  size: number;
+  previousShape: Box[] | undefined;
+}
+
+/**
+ * Deliveries from storage level `level` to its children for `dataSpace`. The children are the
+ * tiles of level - 1, or the arithmetic units for level 0, whose operands are single points
+ * fetched afresh on every cycle.
+ */
+export function computeDeliveries(
+  nest: Nest,
+  layer: Layer,
+  dataSpace: DataSpace,
+  level: number,
+  physicalFanout: { x: number; y: number },
+): Deliveries {
+  const childBoundary = level === 0 ? -1 : nest.boundary[level - 1];
+  const childExtents =
+    level === 0 ? [1, 1, 1, 1] : projectExtents(layer, dataSpace, extentsUpTo(nest, childBoundary));
+  const alwaysFull = level === 0;
+
+  const steps: TemporalStep[] = [];
+  for (let index = childBoundary + 1; index < nest.loops.length; index++) {
+    const loop = nest.loops[index];
+    if (loop.spaceTime !== 'time' || loop.bound < 2) continue;
+    steps.push({ bound: loop.bound, move: projectStep(layer, dataSpace, loop.dim, loop.step) });
+  }
+
+  const nodeTypes = enumerateNodeTypes(steps, childExtents, alwaysFull);
+  const fullTile = volume(childExtents);
+
+  const range = nest.spatial[level];
+  if (range === undefined) {
+    let words = fullTile;
+    for (const node of nodeTypes) words += node.weight * node.size;
+    return { accesses: words, receivedWords: words, linkTransfers: 0, fanout: 1 };
+  }
+
+  const fanout = new SpatialFanout(nest, layer, dataSpace, range, physicalFanout);
+  let accesses = fanout.groups * fullTile;
+  let receivedWords = fanout.children * fullTile;
+  let linkTransfers = 0;
+
+  for (const node of nodeTypes) {
+    if (node.size === 0) continue;
+    const neighbourOffset = requiredNeighbourOffset(node);
+    const linked = neighbourOffset === undefined ? undefined : fanout.withLinkTransfers(neighbourOffset);
+    if (linked !== undefined && linked.groups < fanout.groups) {
+      accesses += node.weight * node.size * linked.groups;
+      receivedWords += node.weight * node.size * (fanout.children - linked.covered);
+      linkTransfers += node.weight * node.size * linked.covered;
+    } else {
+      accesses += node.weight * node.size * fanout.groups;
+      receivedWords += node.weight * node.size * fanout.children;
+    }
+  }
+  return { accesses, receivedWords, linkTransfers, fanout: fanout.children };
+}
+
+/**
+ * The node types after the first node (which receives the full tile), with their summed weights.
+ * Loops are numbered innermost first. A node whose lowest advanced loop is j > 0 follows a node of
+ * type 0; a node of type 0 follows the node of the lowest advanced loop above it, or the first node.
+ */
+function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysFull: boolean): NodeType[] {
+  const count = steps.length;
+  if (count === 0) return [];
+
+  const moves: Coordinates[] = [];
+  const reset = [0, 0, 0, 0];
+  for (const step of steps) {
+    moves.push(step.move.map((value, rank) => value - reset[rank]));
+    step.move.forEach((value, rank) => (reset[rank] += value));
+  }
+
+  const origin: Box = { min: [0, 0, 0, 0], max: [...extents] };
+  // Only the innermost loop above the tile keeps the overlap of a sliding window. For the other
+  // loops Timeloop 019f107 counts the whole tile again unless none of the loops up to and including
+  // it move the tile (checked against every reference case, including strides and dilations).
+  let movedInside = false;
+  const shapes = steps.map((step, index) => {
+    movedInside ||= step.move.some((value) => value !== 0);
+    if (index === 0) return deltaShape(origin, moves[0], alwaysFull);
+    if (alwaysFull || movedInside) return [origin];
+    return [];
+  });
+  const sizes = shapes.map((shape) => shape.reduce((sum, box) => sum + boxVolume(box), 0));
+
+  // Product of the bounds of loops strictly above each loop.
+  const above: number[] = new Array(count).fill(1);
+  for (let index = count - 2; index >= 0; index--) above[index] = above[index + 1] * steps[index + 1].bound;
+
+  const nodes: NodeType[] = [];
+  const innermost = steps[0].bound - 1;
+  nodes.push({ weight: innermost, move: moves[0], shape: shapes[0], size: sizes[0], previousShape: [origin] });
+  for (let k = 1; k < count; k++) {
+    nodes.push({
+      weight: innermost * (steps[k].bound - 1) * above[k],
+      move: moves[0],
+      shape: shapes[0],
+      size: sizes[0],
+      previousShape: shapes[k],
+    });
+    nodes.push({
+      weight: (steps[k].bound - 1) * above[k],
+      move: moves[k],
+      shape: shapes[k],
+      size: sizes[k],
+      previousShape: shapes[0],
+    });
+  }
+  return nodes;
+}
+
+function deltaShape(origin: Box, move: Coordinates, alwaysFull: boolean): Box[] {
+  if (alwaysFull) return [origin];
+  // Points of the tile at its new position that were not in the tile at its previous position.
+  const previous: Box = {
+    min: origin.min.map((value, rank) => value - move[rank]),
+    max: origin.max.map((value, rank) => value - move[rank]),
+  };
+  return subtractBox(origin, previous);
+}
+
+function boxVolume(box: Box): number {
+  let product = 1;
+  for (let rank = 0; rank < box.min.length; rank++) product *= box.max[rank] - box.min[rank];
+  return product;
+}
+
+/**
+ * A child's delta equals its neighbour's previous delta when shape + move == previousShape + offset,
+ * where offset is the neighbour's position minus the child's. Returns that offset, if any.
+ */
+function requiredNeighbourOffset(node: NodeType): Coordinates | undefined {
+  if (node.previousShape === undefined || node.previousShape.length === 0) return undefined;
+  const translation = translationBetween(node.shape, node.previousShape);
+  if (translation === undefined) return undefined;
+  return node.move.map((value, rank) => value - translation[rank]);
+}
+
+/** The children of one spatial fan-out, their data-space offsets, multicast groups and neighbours. */
+class SpatialFanout {
+  readonly children: number;
+  readonly groups: number;
+  private readonly offsets: string[];
+  private readonly offsetVectors: Coordinates[];
+  private readonly rowLength: number;
+  private readonly columnLength: number;
+  private readonly cache = new Map<string, { groups: number; covered: number } | undefined>();
+
+  constructor(
+    nest: Nest,
+    layer: Layer,
+    dataSpace: DataSpace,
+    [first, last]: [number, number],
+    physicalFanout: { x: number; y: number },
+  ) {
+    let logicalX = 1;
+    let logicalY = 1;
+    // Timeloop numbers children in mixed radix with the innermost spatial loop least significant.
+    let vectors: Coordinates[] = [[0, 0, 0, 0]];
+    for (let index = first; index <= last; index++) {
+      const loop = nest.loops[index];
+      if (loop.spaceTime === 'X') logicalX *= loop.bound;
+      else logicalY *= loop.bound;
+      const step = projectStep(layer, dataSpace, loop.dim, loop.step);
+      const next: Coordinates[] = [];
+      for (let position = 0; position < loop.bound; position++) {
+        for (const vector of vectors) next.push(vector.map((value, rank) => value + position * step[rank]));
+      }
+      vectors = next;
+    }
+
+    this.children = vectors.length;
+    this.offsetVectors = vectors;
+    this.offsets = vectors.map((vector) => vector.join(','));
+    this.groups = new Set(this.offsets).size;
+    this.rowLength = Math.max(physicalFanout.x, logicalX);
+    this.columnLength = Math.max(physicalFanout.y, logicalY);
+  }
+
+  /** Multicast groups left, and children covered, when children take data from neighbours at `offset`. */
+  withLinkTransfers(offset: Coordinates): { groups: number; covered: number } | undefined {
+    const key = offset.join(',');
+    if (this.cache.has(key)) return this.cache.get(key);
+
+    const uncovered = new Set<string>();
+    let covered = 0;
+    for (let child = 0; child < this.children; child++) {
+      if (this.hasNeighbourAt(child, offset)) covered++;
+      else uncovered.add(this.offsets[child]);
+    }
+    const result = covered === 0 ? undefined : { groups: uncovered.size, covered };
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private hasNeighbourAt(child: number, offset: Coordinates): boolean {
+    const column = child % this.rowLength;
+    const row = Math.floor(child / this.rowLength);
+    const candidates: number[] = [];
+    if (row >= 1) candidates.push(child - this.rowLength);
+    if (row < this.columnLength - 1) candidates.push(child + this.rowLength);
+    if (column >= 1) candidates.push(child - 1);
+    if (column < this.rowLength - 1) candidates.push(child + 1);
+
+    const own = this.offsetVectors[child];
+    for (const neighbour of candidates) {
+      if (neighbour >= this.children) continue;
+      const theirs = this.offsetVectors[neighbour];
+      if (theirs.every((value, rank) => value - own[rank] === offset[rank])) return true;
+    }
+    return false;
+  }
+}
