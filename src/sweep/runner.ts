@@ -52,6 +52,22 @@ export function defaultWorkerFile(): string {
 
 class JobTimeout extends Error {}
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs the worker's `ping` once, so a worker module that fails to load (a missing build, a broken
+ * import) stops the run with one error instead of being recorded as the failure of every job.
+ */
+async function checkWorkerLoads(pool: Piscina, workerFile: string): Promise<void> {
+  try {
+    await pool.run(null, { name: 'ping' });
+  } catch (error) {
+    throw new Error(`the sweep worker ${workerFile} failed to load: ${errorMessage(error)}; run \`npm run build\``);
+  }
+}
+
 /** Runs every job of `plan` that has no result in `db` yet, and rebuilds the network results. */
 export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}): Promise<RunSummary> {
   const startMs = Date.now();
@@ -84,18 +100,31 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     options.progress?.update(counts);
   };
 
-  options.progress?.start(counts);
   const pool = new Piscina<SweepJob, JobResult>({ filename: workerFile, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  // An error outside any task (a thread that cannot start) stops the run instead of failing every job.
+  let poolError: unknown;
+  const stopOnPoolError = new AbortController();
+  pool.on('error', (error: unknown) => {
+    poolError = error;
+    stopOnPoolError.abort();
+  });
+  const signal = options.signal === undefined ? stopOnPoolError.signal : AbortSignal.any([options.signal, stopOnPoolError.signal]);
+
   let interrupted = false;
+  let started = false;
   try {
-    interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, record, options.signal);
+    await checkWorkerLoads(pool, workerFile);
+    options.progress?.start(counts);
+    started = true;
+    interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, record, signal);
+    if (poolError !== undefined) throw new Error(`worker pool failed: ${errorMessage(poolError)}`);
   } finally {
     clearInterval(flushTimer);
     flush();
     // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
     await pool.destroy();
     updateNetworkResults(db, sweepId);
-    options.progress?.stop(counts);
+    if (started) options.progress?.stop(counts);
   }
 
   return { sweepId, planned: plan.jobs.length, reused: finished.size, done: counts.done, failed: counts.failed, interrupted, elapsedS: (Date.now() - startMs) / 1000 };
@@ -153,7 +182,7 @@ function dispatch(
             const reason =
               controller.signal.reason instanceof JobTimeout
                 ? `timed out after ${timeoutS} s (job_timeout_s); its worker thread was terminated`
-                : `worker error: ${error instanceof Error ? error.message : String(error)}`;
+                : `worker error: ${errorMessage(error)}`;
             record({ key: job.key, status: 'failed', reason });
           },
         )
@@ -169,16 +198,19 @@ function dispatch(
   });
 }
 
-/** Describes a job for log lines: its first design point's parameters and layer shape. */
+/** Describes a job for log lines: the grid values of its first design point and its layer shape. */
 function jobDescriber(plan: SweepPlan): (key: string) => string {
   const firstUse = new Map<string, { pointIndex: number; layerKey: string }>();
   for (const entry of plan.pointJobs) {
     if (!firstUse.has(entry.jobKey)) firstUse.set(entry.jobKey, entry);
   }
+  const gridKeys = plan.spec.grid.map((axis) => axis.key);
+
   return (key) => {
     const use = firstUse.get(key);
     if (use === undefined) return `job ${key.slice(0, 12)}`;
     const parameters = plan.points[use.pointIndex].parameters;
-    return `job ${key.slice(0, 12)} (design point ${use.pointIndex} ${JSON.stringify(parameters)}, layer ${use.layerKey})`;
+    const values = gridKeys.map((name) => `${name}=${parameters[name]}`).join(' ');
+    return `job ${key.slice(0, 12)} (design point ${use.pointIndex}${values === '' ? '' : ` ${values}`}, layer ${use.layerKey})`;
   };
 }

@@ -24,6 +24,11 @@ export interface JobResult {
   evaluationJson?: string;
 }
 
+/** Returns true; the runner calls it once to check that this module and its imports load. */
+export function ping(): boolean {
+  return true;
+}
+
 export default async function runJob(job: SweepJob): Promise<JobResult> {
   const start = performance.now();
   const schedule = await runMapper(job.architecture, job.layer, job.keep, job.settings);
