@@ -10,7 +10,7 @@ import type { Architecture } from '../src/arch/types.js';
 const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir) : [];
 
-/** The structural fields of an architecture: everything but energies, areas and free-form technology names. */
+/** Keep the structural fields of an architecture: everything but energies, areas and model traits. */
 function structure(arch: { arithmetic: object; levels: object[] }) {
   const pick = (level: Record<string, unknown>) => {
     const { readEnergyPJ, fillEnergyPJ, updateEnergyPJ, areaUm2, macEnergyPJ, className, type, ...rest } = level;

@@ -9,7 +9,7 @@ import { parseArchitectureSpec } from '../src/arch/parse.js';
 const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir).sort() : [];
 
-/** One arithmetic unit and the given storage levels, in flat YAML. */
+/** Write flat YAML with one arithmetic unit and the given storage levels. */
 function flatArch(storage: string, arithmetic = '  arithmetic: {name: MAC, instances: 4, word-bits: 8}'): string {
   return `arch:\n${arithmetic}\n  storage:\n${storage}`;
 }
@@ -89,7 +89,7 @@ describe.skipIf(caseNames.length === 0)('reference case details', () => {
 });
 
 describe('flat format rules', () => {
-  it('defaults word-bits to 16, block and cluster to 1, ports and banks to 2', () => {
+  it('applies Timeloop defaults', () => {
     const spec = parseArchitectureSpec(flatArch('  - {name: Buffer, entries: 32, instances: 1}'), 'a.yaml');
     expect(spec.levels[0]).toMatchObject({ wordBits: 16, blockSize: 1, clusterSize: 1, numPorts: 2, numBanks: 2 });
     expect(spec.levels[0].readBandwidth).toBeUndefined();

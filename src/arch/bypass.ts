@@ -15,7 +15,7 @@ interface LevelShape {
   entries: number | undefined;
 }
 
-/** Every level keeps every data space, except levels of 0 entries, which can only bypass. */
+/** Build the default pattern: every level keeps every data space, except 0-entry levels, which can only bypass. */
 export function defaultKeep(arch: { levels: readonly LevelShape[] }): KeepPattern {
   return arch.levels.map((level) => {
     const keep = level.entries !== 0;
@@ -45,9 +45,9 @@ export function parseMapspaceKeep(text: string, file: string, arch: { levels: re
     const index = names.indexOf(levelName);
     if (index === -1) throw new InputError(file, `${path}.target`, levelName, unknownNameHint('storage level', levelName, names));
 
-    const kept = readDataSpaces(attributes.keep, file, `${path}.keep`);
+    const keptSpaces = readDataSpaces(attributes.keep, file, `${path}.keep`);
     const bypassed = readDataSpaces(attributes.bypass, file, `${path}.bypass`);
-    for (const dataSpace of kept) {
+    for (const dataSpace of keptSpaces) {
       if (bypassed.includes(dataSpace)) {
         throw new InputError(file, `${path}.bypass`, dataSpace, 'listed in both keep and bypass; keep it in one list');
       }
@@ -76,7 +76,7 @@ function findConstraintList(root: unknown, file: string): { list: unknown[]; pat
   throw new InputError(file, 'mapspace', undefined, 'missing; expected `mapspace: {constraints: [...]}`');
 }
 
-/** The list of a `constraints:` or `targets:` key, following `constraints: NAME` to `constraints_NAME`. */
+/** Find the list under `constraints:` or `targets:`, following `constraints: NAME` to `constraints_NAME`. */
 function listInside(map: YamlMap, file: string, path: string): { list: unknown[]; path: string } | undefined {
   const prefix = path === '' ? '' : `${path}.`;
   if (map.constraints !== undefined) {

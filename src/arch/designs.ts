@@ -94,7 +94,9 @@ function checkValue(parameter: ParameterSpec, raw: number | string, where: strin
   if (choice !== undefined) return choice;
 
   const numeric = parameter.min !== undefined || typeof parameter.default === 'number';
-  const number = typeof raw === 'number' ? raw : text === '' ? NaN : Number(text);
+  let number = NaN;
+  if (typeof raw === 'number') number = raw;
+  else if (text !== '') number = Number(text);
   const expected = [...parameter.choices, ...(numeric ? [numberRule(parameter)] : [])].join(' or ');
   if (!numeric || !Number.isFinite(number)) throw new InputError(where, field, raw, `invalid; expected ${expected}`);
   if (parameter.integer && !Number.isInteger(number)) throw new InputError(where, field, raw, `invalid; expected ${expected}`);
@@ -138,13 +140,13 @@ function evaluate(expression: string, values: ParameterValues, where: string, pa
 function keepOf(design: DesignFile, level: string): Record<DataSpace, boolean> {
   const listed = design.keep[level];
   if (listed === undefined) throw new InputError(design.file, `keep.${level}`, undefined, 'missing; list the data spaces this level keeps');
-  const kept = expectList(listed, design.file, `keep.${level}`).map((item) => expectString(item, design.file, `keep.${level}`));
-  for (const name of kept) {
+  const keptSpaces = expectList(listed, design.file, `keep.${level}`).map((item) => expectString(item, design.file, `keep.${level}`));
+  for (const name of keptSpaces) {
     if (!(DATA_SPACES as readonly string[]).includes(name)) {
       throw new InputError(design.file, `keep.${level}`, name, unknownNameHint('data space', name, DATA_SPACES));
     }
   }
-  return { Weights: kept.includes('Weights'), Inputs: kept.includes('Inputs'), Outputs: kept.includes('Outputs') };
+  return { Weights: keptSpaces.includes('Weights'), Inputs: keptSpaces.includes('Inputs'), Outputs: keptSpaces.includes('Outputs') };
 }
 
 const cache = new Map<string, DesignFile>();

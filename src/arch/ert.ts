@@ -19,8 +19,8 @@ export const UPDATE_ACTIONS = ['random_update', 'random_fill', 'write'] as const
 export const MAC_ACTIONS = ['mac_random', 'mult_random', 'mac', 'mult', 'compute'] as const;
 
 /**
- * The component a table entry belongs to: drop a trailing `[a..b]`, then keep the last
- * dot-separated part, so `system.PE[0..15].RegFile` and `system.RegFile[0..15]` are both `RegFile`.
+ * Return the component a table entry belongs to. Drop a trailing `[a..b]`, then keep the last
+ * dot-separated part, so `system.PE[0..15].RegFile` and `system.RegFile[0..15]` both give `RegFile`.
  */
 export function tableComponentName(tableName: string): string {
   const withoutRange = tableName.replace(/\[\d+\.\.\d+\]\s*$/, '');

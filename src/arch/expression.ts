@@ -66,7 +66,9 @@ class Parser {
       this.position++;
       const right = this.parseFactor();
       if (operator !== '*' && right === 0) throw new ExpressionError(`division by zero in "${this.text}"`);
-      value = operator === '*' ? value * right : operator === '/' ? value / right : value % right;
+      if (operator === '*') value *= right;
+      else if (operator === '/') value /= right;
+      else value %= right;
     }
     return value;
   }

@@ -34,10 +34,10 @@ export interface HardwareLibrary {
   wires: { energyPJPerBitMm: number };
 }
 
-/** The hw-library folder: two levels above src/arch, or three above dist/src/arch. */
+/** Find the hw-library folder: two levels above src/arch, or three above dist/src/arch. */
 export function hardwareLibraryDirectory(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [join(here, '..', '..', 'hw-library'), join(here, '..', '..', '..', 'hw-library')];
+  const moduleDirectory = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [join(moduleDirectory, '..', '..', 'hw-library'), join(moduleDirectory, '..', '..', '..', 'hw-library')];
   const found = candidates.find((candidate) => existsSync(join(candidate, 'sram.yaml')));
   if (found === undefined) throw new Error(`hw-library not found; looked in ${candidates.join(', ')}`);
   return found;

@@ -174,7 +174,7 @@ function readBlockAndCluster(attributes: YamlMap, wordBits: number, file: string
   } else if (clusterField !== undefined) {
     const derived = width / clusterSize / wordBits;
     if (!Number.isInteger(derived) || derived < 1) {
-      throw new InputError(file, widthPath, width, `must be a multiple of cluster-size x word-bits = ${clusterSize * wordBits}`);
+      throw new InputError(file, widthPath, width, `must be a multiple of cluster-size x word-bits = ${clusterSize * wordBits}; width is the width of a whole cluster`);
     }
     blockSize = derived;
   } else if (blockField !== undefined) {
@@ -187,15 +187,15 @@ function readBlockAndCluster(attributes: YamlMap, wordBits: number, file: string
 
 /** Capacity in words: `entries`, or `depth` rows of one block each, or `sizeKB` kilobytes. */
 function readEntries(attributes: YamlMap, wordBits: number, blockSize: number, file: string, path: string): number {
-  const given = ['entries', ...DEPTH_KEYS, 'sizeKB'].filter((key) => attributes[key] !== undefined);
-  if (given.length > 1) {
-    throw new InputError(file, `${path}.${given[1]}`, undefined, `conflicts with ${given[0]}; give only one size`);
+  const sizeKeys = ['entries', ...DEPTH_KEYS, 'sizeKB'].filter((key) => attributes[key] !== undefined);
+  if (sizeKeys.length > 1) {
+    throw new InputError(file, `${path}.${sizeKeys[1]}`, undefined, `conflicts with ${sizeKeys[0]}; give only one size`);
   }
-  if (given.length === 0) {
+  if (sizeKeys.length === 0) {
     throw new InputError(file, `${path}.entries`, undefined, 'missing; give entries, depth or sizeKB (or technology: DRAM)');
   }
 
-  const key = given[0];
+  const key = sizeKeys[0];
   const field = `${path}.${key}`;
   if (key === 'entries') return expectInteger(attributes.entries, file, field, 0);
   if (key === 'sizeKB') {
@@ -243,7 +243,7 @@ function readInstances(attributes: YamlMap, context: ComponentContext): { instan
   return { instances, meshX: meshX ?? (meshY === undefined ? instances : instances / meshY) };
 }
 
-/** The deprecated `bandwidth: B` means B/2 each way (Timeloop prints a warning and halves it); the explicit keys win. */
+/** Read bandwidths. The deprecated `bandwidth: B` means B/2 each way, as Timeloop halves it, and the explicit keys win. */
 function readBandwidths(attributes: YamlMap, file: string, path: string) {
   let readBandwidth: number | undefined;
   let writeBandwidth: number | undefined;

@@ -19,7 +19,9 @@ export function parseArchitectureSpec(text: string, file: string, name?: string)
 
 /** Parse an already loaded YAML document (the designs build one in memory). */
 export function parseArchitectureObject(root: YamlMap, file: string, name: string): ArchitectureSpec {
-  const key = root.arch !== undefined ? 'arch' : root.architecture !== undefined ? 'architecture' : undefined;
+  let key: 'arch' | 'architecture' | undefined;
+  if (root.arch !== undefined) key = 'arch';
+  else if (root.architecture !== undefined) key = 'architecture';
   if (key === undefined) {
     throw new InputError(file, 'arch', undefined, 'missing; expected an `arch:` or `architecture:` section');
   }

@@ -22,7 +22,7 @@ export function expectString(value: unknown, file: string, field: string): strin
   return value.trim();
 }
 
-/** A finite number; YAML strings that spell a number (`"20.0"`) are accepted, as Timeloop's reader does. */
+/** Read a finite number. A YAML string that spells a number (`"20.0"`) is accepted, as Timeloop's reader accepts it. */
 export function expectNumber(value: unknown, file: string, field: string): number {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
@@ -55,8 +55,8 @@ export function checkKeys(map: YamlMap, known: readonly string[], file: string, 
 }
 
 /**
- * The value of the first present key among Timeloop's synonyms (`word-bits`, `word_width`,
- * `datawidth`), with the key that supplied it; Timeloop takes the first one it finds.
+ * Find the first present key among Timeloop's synonyms (`word-bits`, `word_width`, `datawidth`)
+ * and return it with its value. Timeloop also takes the first one it finds.
  */
 export function firstOf(map: YamlMap, keys: readonly string[]): { key: string; value: unknown } | undefined {
   for (const key of keys) {
