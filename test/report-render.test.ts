@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DesignPointResult, LayerResult, ReportData } from '../src/report/data.js';
+import type { ReportPoint, ReportLayerResult, ReportData } from '../src/report/data.js';
 import { renderReport } from '../src/report/render.js';
 import { chartSeriesCounts, openReport, skipBrowserTests, type OpenReport } from './report-chromium.js';
 
@@ -24,12 +24,12 @@ function dominates(a: number[], b: number[]): boolean {
   return a.every((value, i) => value <= b[i]) && a.some((value, i) => value < b[i]);
 }
 
-function onFront(point: DesignPointResult, points: DesignPointResult[], metrics: (keyof DesignPointResult)[]): boolean {
-  const values = (p: DesignPointResult) => metrics.map((metric) => p[metric] as number);
+function onFront(point: ReportPoint, points: ReportPoint[], metrics: (keyof ReportPoint)[]): boolean {
+  const values = (p: ReportPoint) => metrics.map((metric) => p[metric] as number);
   return point.complete && !points.some((other) => other.complete && dominates(values(other), values(point)));
 }
 
-function layerResults(cycles: number, energy: number): LayerResult[] {
+function layerResults(cycles: number, energy: number): ReportLayerResult[] {
   return [
     { status: 'done', cycles: cycles * 0.5, energyPJ: energy * 0.25 },
     { status: 'done', cycles: cycles * 0.1, energyPJ: energy * 0.25 },
@@ -38,9 +38,9 @@ function layerResults(cycles: number, energy: number): LayerResult[] {
 }
 
 function fixture(): ReportData {
-  const points: DesignPointResult[] = COMPLETE_POINTS.map(([pes, glb, cycles, energy, area], index) => ({
+  const points: ReportPoint[] = COMPLETE_POINTS.map(([pes, glb, cycles, energy, area], index) => ({
     id: index + 1,
-    parameters: { pes, global_buffer_kib: glb, dram: index % 2 === 0 ? 'LPDDR4' : 'HBM2' },
+    parameters: { pes, lanes: 8, global_buffer_kib: glb, dram: index % 2 === 0 ? 'LPDDR4' : 'HBM2' },
     complete: true,
     latencyCycles: cycles,
     latencyS: cycles * 1e-9,
@@ -52,7 +52,7 @@ function fixture(): ReportData {
   }));
   points.push({
     id: 7,
-    parameters: { pes: 256, global_buffer_kib: 512, dram: '</script><b>x</b>' },
+    parameters: { pes: 256, lanes: 8, global_buffer_kib: 512, dram: '</script><b>x</b>' },
     complete: false,
     latencyCycles: null,
     latencyS: null,
@@ -80,6 +80,7 @@ function fixture(): ReportData {
     generatedAt: '2026-01-01T00:00:00.000Z',
     clockGHz: 1,
     parameterNames: ['pes', 'global_buffer_kib', 'dram'],
+    fixedParameters: { lanes: 8 },
     colorBy: 'pes',
     networks: [
       {
@@ -95,6 +96,7 @@ function fixture(): ReportData {
     ],
     status: {
       jobs: { done: 19, failed: 1, pending: 1 },
+      reasons: [{ reason: 'infeasible: Weights tile exceeds <GlobalBuffer>', jobs: 1 }],
       failures: [{ designPointId: 7, layer: 'conv2', reason: 'infeasible: Weights tile exceeds <GlobalBuffer>' }],
     },
   };
@@ -115,6 +117,12 @@ describe('renderReport', () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/<link[^>]+href=/);
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)[^"'\s]*\.(js|css)\b/);
+  });
+
+  it('shows fixed parameters once', () => {
+    expect(html).toContain('Parameters equal at every design point: lanes=8.');
+    expect(html).not.toContain('<th>lanes</th>');
+    expect(html).toContain('<th>global_buffer_kib</th>');
   });
 
   it('escapes parameter values and failure reasons', () => {

@@ -3,7 +3,7 @@
 // exports functions only and uses no imports or module-level values at run time. Its functions
 // call only each other and the global `echarts`.
 import type { EChartsOption, ScatterSeriesOption, VisualMapComponentOption } from 'echarts';
-import type { DesignPointResult, NetworkReport, ParameterValue, ParetoFlags } from './data.js';
+import type { ReportPoint, NetworkReport, ParameterValue, ParetoFlags } from './data.js';
 
 /** One scatter plot: two metrics of the design points and the Pareto front over them. */
 export interface PlotSpec {
@@ -32,17 +32,16 @@ export function formatNumber(value: number | null): string {
   return String(Number(value.toPrecision(4)));
 }
 
-export function formatParameters(point: DesignPointResult): string {
-  return Object.entries(point.parameters)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(', ');
+/** Formats the named parameters of a point as `name=value` pairs. */
+export function formatParameters(point: ReportPoint, names: string[]): string {
+  return names.map((name) => `${name}=${point.parameters[name]}`).join(', ');
 }
 
 /** Formats a point's tooltip as HTML, with parameter names and string values escaped. */
-export function pointTooltip(point: DesignPointResult): string {
+export function pointTooltip(point: ReportPoint, names: string[]): string {
   const escape = (text: string) =>
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const rows: [string, string][] = Object.entries(point.parameters).map(([name, value]) => [name, String(value)]);
+  const rows: [string, string][] = names.map((name) => [name, String(point.parameters[name])]);
   rows.push(
     ['latency', `${formatNumber(point.latencyCycles)} cycles (${formatNumber(point.latencyS)} s)`],
     ['energy', `${formatNumber(point.energyPJ)} pJ`],
@@ -61,7 +60,7 @@ export function axisType(values: number[]): 'log' | 'value' {
 }
 
 /** Front points sorted by x; ties in x keep the smaller y first so the step line never rises. */
-export function frontPoints(points: DesignPointResult[], spec: PlotSpec): DesignPointResult[] {
+export function frontPoints(points: ReportPoint[], spec: PlotSpec): ReportPoint[] {
   return points
     .filter((point) => point.complete && point.pareto[spec.front])
     .sort((a, b) => (a[spec.x] as number) - (b[spec.x] as number) || (a[spec.y] as number) - (b[spec.y] as number));
@@ -69,9 +68,9 @@ export function frontPoints(points: DesignPointResult[], spec: PlotSpec): Design
 
 /** Builds the colour scale for one parameter: categories when it has few values, a gradient otherwise. */
 export function colorScale(
-  points: DesignPointResult[],
+  points: ReportPoint[],
   parameter: string | null,
-): { visualMap: VisualMapComponentOption | undefined; colorValue: (point: DesignPointResult) => number } {
+): { visualMap: VisualMapComponentOption | undefined; colorValue: (point: ReportPoint) => number } {
   if (parameter === null) return { visualMap: undefined, colorValue: () => 0 };
 
   const values: ParameterValue[] = [];
@@ -123,11 +122,12 @@ export function scatterOption(
   spec: PlotSpec,
   colorBy: string | null,
   selectedId: number | null,
+  parameterNames: string[],
 ): EChartsOption {
   const points = network.points.filter((point) => point.complete);
   const front = frontPoints(points, spec);
   const scale = colorScale(points, colorBy);
-  const tuple = (point: DesignPointResult): PointTuple => [point[spec.x] as number, point[spec.y] as number, point.id, scale.colorValue(point)];
+  const tuple = (point: ReportPoint): PointTuple => [point[spec.x] as number, point[spec.y] as number, point.id, scale.colorValue(point)];
   const selected = points.filter((point) => point.id === selectedId);
 
   const pointSeries: ScatterSeriesOption = { id: 'points', name: 'design points', type: 'scatter', symbolSize: 9, data: points.map(tuple) };
@@ -168,7 +168,7 @@ export function scatterOption(
         const item = Array.isArray(params) ? params[0] : params;
         const id = (item.data as PointTuple)[2];
         const point = points.find((candidate) => candidate.id === id);
-        return point === undefined ? '' : pointTooltip(point);
+        return point === undefined ? '' : pointTooltip(point, parameterNames);
       },
     },
     xAxis: { type: axisType(points.map((point) => point[spec.x] as number)), name: spec.xName, nameLocation: 'middle', nameGap: 32, scale: true, axisLabel: { formatter: (value: number) => formatNumber(value) } },
@@ -184,7 +184,7 @@ export function scatterOption(
 }
 
 /** Bars of each layer's latency and energy (one occurrence × repeats) at one design point, in two stacked grids. */
-export function layerBarsOption(network: NetworkReport, point: DesignPointResult): EChartsOption {
+export function layerBarsOption(network: NetworkReport, point: ReportPoint, parameterNames: string[]): EChartsOption {
   const names = network.layers.map((layer) => (layer.repeats > 1 ? `${layer.name} ×${layer.repeats}` : layer.name));
   const total = (value: number | null, index: number) => (value === null ? null : value * network.layers[index].repeats);
   const cycles = point.layers.map((result, index) => total(result.cycles, index));
@@ -193,7 +193,13 @@ export function layerBarsOption(network: NetworkReport, point: DesignPointResult
 
   return {
     animation: false,
-    title: { text: `Per-layer latency and energy of design point #${point.id}: ${formatParameters(point)}`, left: 'center', textStyle: { fontSize: 14 } },
+    title: {
+      text: `Per-layer latency and energy of design point #${point.id}`,
+      subtext: formatParameters(point, parameterNames),
+      left: 'center',
+      textStyle: { fontSize: 14 },
+      subtextStyle: { width: 900, overflow: 'break' },
+    },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
@@ -207,7 +213,7 @@ export function layerBarsOption(network: NetworkReport, point: DesignPointResult
       },
     },
     grid: [
-      { left: 80, right: 30, top: 40, height: '32%' },
+      { left: 80, right: 30, top: 64, height: '28%' },
       { left: 80, right: 30, top: '52%', bottom: 90 },
     ],
     xAxis: [

@@ -4,7 +4,7 @@
 // an argument.
 import type { ECharts } from 'echarts';
 import type * as ChartBuilders from './client-charts.js';
-import type { DesignPointResult, NetworkReport, ReportData } from './data.js';
+import type { ReportPoint, NetworkReport, ReportData } from './data.js';
 
 declare const echarts: typeof import('echarts');
 
@@ -13,7 +13,7 @@ export function startReport(data: ReportData, charts: typeof ChartBuilders): voi
   const instances: ECharts[] = [];
   for (const section of document.querySelectorAll<HTMLElement>('section.network')) {
     const network = data.networks[Number(section.dataset.networkIndex)];
-    instances.push(...setUpNetwork(section, network, data.colorBy, charts));
+    instances.push(...setUpNetwork(section, network, data.parameterNames, data.colorBy, charts));
   }
 
   for (const table of document.querySelectorAll<HTMLTableElement>('table.sortable')) makeSortable(table);
@@ -22,8 +22,8 @@ export function startReport(data: ReportData, charts: typeof ChartBuilders): voi
 }
 
 /** Picks the point selected when the page opens: the complete point of lowest EDP, else the first point. */
-export function defaultPoint(network: NetworkReport): DesignPointResult | undefined {
-  let best: DesignPointResult | undefined;
+export function defaultPoint(network: NetworkReport): ReportPoint | undefined {
+  let best: ReportPoint | undefined;
   for (const point of network.points) {
     if (!point.complete || point.edpJCycles === null) continue;
     if (best === undefined || point.edpJCycles < (best.edpJCycles as number)) best = point;
@@ -34,6 +34,7 @@ export function defaultPoint(network: NetworkReport): DesignPointResult | undefi
 export function setUpNetwork(
   section: HTMLElement,
   network: NetworkReport,
+  parameterNames: string[],
   initialColorBy: string | null,
   charts: typeof ChartBuilders,
 ): ECharts[] {
@@ -51,7 +52,7 @@ export function setUpNetwork(
 
   const drawScatters = () => {
     for (const { spec, element, chart } of scatters) {
-      const option = charts.scatterOption(network, spec, colorBy, selectedId);
+      const option = charts.scatterOption(network, spec, colorBy, selectedId, parameterNames);
       chart.setOption(option, { notMerge: true });
 
       // Counts of what is drawn, read back from the chart's own option, for tests and scripts.
@@ -64,7 +65,7 @@ export function setUpNetwork(
   const drawLayers = () => {
     const point = network.points.find((candidate) => candidate.id === selectedId);
     if (layerChart === null || point === undefined) return;
-    layerChart.setOption(charts.layerBarsOption(network, point), { notMerge: true });
+    layerChart.setOption(charts.layerBarsOption(network, point, parameterNames), { notMerge: true });
     if (layerElement !== null) layerElement.dataset.pointId = String(point.id);
   };
 

@@ -15,7 +15,7 @@ export interface ReportLayer {
 }
 
 /** One layer's result at one design point, for a single occurrence of the layer (not × repeats). */
-export interface LayerResult {
+export interface ReportLayerResult {
   status: LayerStatus;
   cycles: number | null;
   energyPJ: number | null;
@@ -32,7 +32,7 @@ export interface ParetoFlags {
 }
 
 /** One design point's figures for one network, summed over layers × repeats. */
-export interface DesignPointResult {
+export interface ReportPoint {
   /** The design point's id in the store. */
   id: number;
   parameters: Record<string, ParameterValue>;
@@ -47,7 +47,7 @@ export interface DesignPointResult {
   /** All false for an incomplete point. */
   pareto: ParetoFlags;
   /** Aligned with `NetworkReport.layers`. */
-  layers: LayerResult[];
+  layers: ReportLayerResult[];
 }
 
 export interface JobCounts {
@@ -66,7 +66,7 @@ export interface JobFailure {
 export interface NetworkReport {
   name: string;
   layers: ReportLayer[];
-  points: DesignPointResult[];
+  points: ReportPoint[];
   /** Jobs of this network's layers; a job shared with another network counts in both. */
   jobs: JobCounts;
 }
@@ -74,6 +74,9 @@ export interface NetworkReport {
 export interface SweepStatus {
   /** Distinct jobs of the sweep, each counted once. */
   jobs: JobCounts;
+  /** Failure reasons with their distinct failed jobs, most frequent first. */
+  reasons: { reason: string; jobs: number }[];
+  /** One entry per design point and failed layer shape. */
   failures: JobFailure[];
 }
 
@@ -85,8 +88,10 @@ export interface ReportData {
   /** ISO 8601 time at which the report was built. */
   generatedAt: string;
   clockGHz: number | null;
-  /** Design parameter names in the sweep's grid order. */
+  /** Design parameters whose value differs between design points, in the sweep's grid order. */
   parameterNames: string[];
+  /** Parameters with one value at every design point, shown once instead of per point. */
+  fixedParameters: Record<string, ParameterValue>;
   /** Parameter that colours the scatter plots when the page opens; one of `parameterNames`. */
   colorBy: string | null;
   networks: NetworkReport[];

@@ -59,6 +59,8 @@ function pageScript(data: ReportData): string {
 export function renderReport(data: ReportData): string {
   const generated = `Built from ${data.source} on ${data.generatedAt}${data.clockGHz === null ? '' : `, clock ${data.clockGHz} GHz`}.`;
   const links = data.networks.map((network, index) => `<a href="#network-${index}">${escapeHtml(network.name)}</a>`);
+  const fixed = Object.entries(data.fixedParameters).map(([name, value]) => `${name}=${value}`);
+  const fixedLine = fixed.length === 0 ? '' : `<p class="meta">Parameters equal at every design point: ${escapeHtml(fixed.join(', '))}.</p>`;
 
   return `<!doctype html>
 <html lang="en">
@@ -72,6 +74,7 @@ export function renderReport(data: ReportData): string {
 <header>
 <h1>Sweep ${escapeHtml(data.title)}</h1>
 <p class="meta">${escapeHtml(generated)} Networks: ${links.join(', ')}, <a href="#status">sweep status</a>.</p>
+${fixedLine}
 </header>
 ${data.networks.map((network, index) => networkSection(network, index, data)).join('\n')}
 ${statusSection(data)}

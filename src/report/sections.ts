@@ -1,9 +1,9 @@
 // The static HTML of the report: one section per network and the sweep's status. The browser
 // script (client-page.ts) fills the chart containers and wires the selects and the table.
 import { formatNumber, formatParameters } from './client-charts.js';
-import type { DesignPointResult, NetworkReport, ReportData } from './data.js';
+import type { ReportPoint, NetworkReport, ReportData } from './data.js';
 
-/** Failed jobs listed one by one in the status section; the rest are only counted by reason. */
+/** Failed layers listed one by one in the status section; the rest are only counted by reason. */
 const MAX_LISTED_FAILURES = 200;
 
 export function escapeHtml(text: string): string {
@@ -19,14 +19,14 @@ function numberCell(value: number | null): string {
   return `<td class="number" data-sort="${value ?? ''}">${formatNumber(value)}</td>`;
 }
 
-function pointLabel(point: DesignPointResult): string {
-  const parameters = formatParameters(point);
+function pointLabel(point: ReportPoint, parameterNames: string[]): string {
+  const parameters = formatParameters(point, parameterNames);
   const incomplete = point.complete ? '' : ' (incomplete)';
   return `#${point.id} ${parameters}${incomplete}`;
 }
 
-function pointOptions(network: NetworkReport): string {
-  const option = (point: DesignPointResult) => `<option value="${point.id}">${escapeHtml(pointLabel(point))}</option>`;
+function pointOptions(network: NetworkReport, parameterNames: string[]): string {
+  const option = (point: ReportPoint) => `<option value="${point.id}">${escapeHtml(pointLabel(point, parameterNames))}</option>`;
   const front = network.points.filter((point) => point.pareto.latencyEnergyArea);
   const others = network.points.filter((point) => !point.pareto.latencyEnergyArea);
   return [
@@ -100,7 +100,7 @@ export function networkSection(network: NetworkReport, index: number, data: Repo
 <p class="summary">${escapeHtml(networkSummary(network))}</p>
 <div class="controls">
 <label>Colour by <select class="color-by">${colorOptions(data)}</select></label>
-<label>Design point <select class="point-select">${pointOptions(network)}</select></label>
+<label>Design point <select class="point-select">${pointOptions(network, data.parameterNames)}</select></label>
 </div>
 <p class="hint">Hover over a point for its parameters and metrics; click a point or a table row to show its layers. Ringed points are Pareto-optimal; the line is the front.</p>
 <div class="plots"><div class="chart" data-plot="latency-energy"></div><div class="chart" data-plot="energy-area"></div></div>
@@ -120,11 +120,9 @@ export function statusSection(data: ReportData): string {
     row('all networks (each job once)', '', data.status.jobs),
   ];
 
-  const byReason = new Map<string, number>();
-  for (const failure of data.status.failures) byReason.set(failure.reason, (byReason.get(failure.reason) ?? 0) + 1);
-  const reasonRows = [...byReason.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([reason, count]) => `<tr><td class="number">${count}</td><td>${escapeHtml(reason)}</td></tr>`);
+  const reasonRows = data.status.reasons.map(
+    ({ reason, jobs }) => `<tr><td class="number">${jobs}</td><td>${escapeHtml(reason)}</td></tr>`,
+  );
   const listed = data.status.failures.slice(0, MAX_LISTED_FAILURES);
   const failureRows = listed.map(
     (failure) => `<tr><td class="number">#${failure.designPointId}</td><td>${escapeHtml(failure.layer)}</td><td>${escapeHtml(failure.reason)}</td></tr>`,
@@ -136,7 +134,7 @@ export function statusSection(data: ReportData): string {
       ? '<p>No job failed.</p>'
       : `<h3>Failures by reason</h3>
 <table class="failure-reasons"><thead><tr><th>Jobs</th><th>Reason</th></tr></thead><tbody>${reasonRows.join('')}</tbody></table>
-<details><summary>Failed jobs${omitted > 0 ? ` (first ${listed.length} of ${data.status.failures.length})` : ''}</summary>
+<details><summary>Failed layers by design point${omitted > 0 ? ` (first ${listed.length} of ${data.status.failures.length})` : ''}</summary>
 <table class="failures"><thead><tr><th>Design point</th><th>Layer</th><th>Reason</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>
 </details>`;
 

@@ -1,0 +1,163 @@
+// Builds ReportData from a results database. Anything that would give an empty or misleading page
+// (not a database, a wrong schema, no sweep, no finished job) is an InputError of one line.
+import { InputError } from '../input-error.js';
+import { openStore, type Db } from '../store/open.js';
+import type { ObjectiveName } from '../store/pareto.js';
+import {
+  checkNetwork,
+  designPointResults,
+  failureReasons,
+  findSweep,
+  jobStatusByNetwork,
+  listSweeps,
+  paretoFront,
+  sweepJobCounts,
+  sweepNetworks,
+  varyingParameters,
+  type SweepRow,
+} from '../store/queries.js';
+import type { NetworkReport, ParameterValue, ReportData, ReportLayer, ReportPoint } from './data.js';
+import { failedJobs, layerResultsByPoint, networkLayers } from './queries.js';
+
+export interface ReportOptions {
+  /** Report this network only; by default every network of the sweep. */
+  network?: string;
+  /** Design parameter that colours the plots when the page opens. */
+  colorBy?: string;
+  /** Sweep name when the database contains several; by default the most recent sweep. */
+  sweep?: string;
+}
+
+/** Opens the database read-only, turning SQLite's "not a database" errors into an InputError. */
+function openReadOnly(dbPath: string): Db {
+  try {
+    return openStore(dbPath, { readonly: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new InputError(dbPath, 'db', undefined, `is not a results database (${(error as Error).message}); pass the .sqlite file that \`cosa sweep run\` wrote`);
+    }
+    throw error;
+  }
+}
+
+/** Formats a stored layer shape the way Timeloop names its dimensions; strides, dilations and groups only when not 1. */
+export function formatShape(shapeJson: string): string {
+  const shape = JSON.parse(shapeJson) as Record<string, number | undefined>;
+  const parts = ['R', 'S', 'P', 'Q', 'C', 'K', 'N'].map((dimension) => `${dimension}${shape[dimension] ?? '?'}`);
+  const pair = (name: string, w: number | undefined, h: number | undefined) => {
+    if ((w ?? 1) === 1 && (h ?? 1) === 1) return;
+    parts.push(w === h ? `${name} ${w}` : `${name} ${w ?? 1}×${h ?? 1}`);
+  };
+  pair('stride', shape.Wstride, shape.Hstride);
+  pair('dilation', shape.Wdilation, shape.Hdilation);
+  if ((shape.groups ?? 1) !== 1) parts.push(`groups ${shape.groups}`);
+  return parts.join(' ');
+}
+
+/** Splits the parameters into those that vary between design points and those that do not. */
+function splitParameters(db: Db, sweepId: number, networks: NetworkReport[]): Pick<ReportData, 'parameterNames' | 'fixedParameters'> {
+  const points = networks.flatMap((network) => network.points);
+  // A single design point has nothing to compare, so its parameters all count as varying.
+  const parameterNames = points.length <= 1 ? Object.keys(points[0]?.parameters ?? {}) : varyingParameters(db, sweepId);
+  const fixedParameters: Record<string, ParameterValue> = {};
+  for (const [name, value] of Object.entries(points[0]?.parameters ?? {})) {
+    if (!parameterNames.includes(name)) fixedParameters[name] = value;
+  }
+  return { parameterNames, fixedParameters };
+}
+
+/** Picks the requested colour parameter, else the first one that varies. */
+function chooseColorBy(names: string[], requested: string | undefined): string | null {
+  if (requested === undefined) return names[0] ?? null;
+
+  if (!names.includes(requested)) {
+    throw new InputError('command line', '--color-by', requested, `not a design parameter that varies in this sweep; choose one of: ${names.join(', ') || '(none)'}`);
+  }
+  return requested;
+}
+
+function frontIds(db: Db, sweepId: number, network: string, objectives: ObjectiveName[]): Set<number> {
+  return new Set(paretoFront(db, sweepId, objectives, network).front.map((point) => point.designPointId));
+}
+
+function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
+  const layers: ReportLayer[] = networkLayers(db, sweep.id, network).map((row) => ({
+    name: row.name,
+    shape: formatShape(row.shapeJson),
+    repeats: row.repeats,
+  }));
+  const layerResults = layerResultsByPoint(db, sweep.id, network);
+  const latencyEnergy = frontIds(db, sweep.id, network, ['latency', 'energy']);
+  const energyArea = frontIds(db, sweep.id, network, ['energy', 'area']);
+  const latencyEnergyArea = frontIds(db, sweep.id, network, ['latency', 'energy', 'area']);
+
+  const points: ReportPoint[] = designPointResults(db, sweep.id, network).map((result) => ({
+    id: result.designPointId,
+    parameters: result.parameters as Record<string, ParameterValue>,
+    complete: result.complete,
+    latencyCycles: result.latencyCycles,
+    latencyS: result.latencyS,
+    energyPJ: result.energyPJ,
+    areaUm2: result.areaUm2,
+    edpJCycles: result.edpJCycles,
+    pareto: {
+      latencyEnergy: latencyEnergy.has(result.designPointId),
+      energyArea: energyArea.has(result.designPointId),
+      latencyEnergyArea: latencyEnergyArea.has(result.designPointId),
+    },
+    layers: layerResults.get(result.designPointId) ?? [],
+  }));
+
+  const status = jobStatusByNetwork(db, sweep.id).find((row) => row.network === network);
+  return {
+    name: network,
+    layers,
+    points,
+    jobs: { done: status?.done ?? 0, failed: status?.failed ?? 0, pending: status?.pending ?? 0 },
+  };
+}
+
+/** Reads everything the report shows from the database at `dbPath`. */
+export function loadReportData(dbPath: string, options: ReportOptions = {}): ReportData {
+  const db = openReadOnly(dbPath);
+  try {
+    if (listSweeps(db).length === 0) {
+      throw new InputError(dbPath, 'sweeps', undefined, 'the database contains no sweep; run `cosa sweep run SPEC.yaml` to fill it');
+    }
+    const sweep = findSweep(db, options.sweep, dbPath);
+
+    const jobs = sweepJobCounts(db, sweep.id);
+    if (jobs.done + jobs.failed === 0) {
+      throw new InputError(dbPath, 'jobs', undefined, `sweep "${sweep.name}" has no finished job yet (${jobs.pending} pending); run or resume it with \`cosa sweep run\``);
+    }
+
+    if (options.network !== undefined) checkNetwork(db, sweep.id, options.network, dbPath);
+    const names = options.network === undefined ? sweepNetworks(db, sweep.id) : [options.network];
+    const networks = names.map((network) => loadNetwork(db, sweep, network));
+    // NOTE: the figures come from network_results, which `sweep run` rebuilds after every run. So a
+    // run killed before that rebuild leaves its newest jobs out of the sums until the next run.
+    if (networks.every((network) => network.points.length === 0)) {
+      throw new InputError(dbPath, 'network_results', undefined, `sweep "${sweep.name}" has finished jobs but no network results; rerun \`cosa sweep run\` to rebuild them`);
+    }
+
+    const { parameterNames, fixedParameters } = splitParameters(db, sweep.id, networks);
+    return {
+      title: sweep.name,
+      source: dbPath,
+      generatedAt: new Date().toISOString(),
+      clockGHz: sweep.clockGHz,
+      parameterNames,
+      fixedParameters,
+      colorBy: chooseColorBy(parameterNames, options.colorBy),
+      networks,
+      status: {
+        jobs: { done: jobs.done, failed: jobs.failed, pending: jobs.pending },
+        reasons: failureReasons(db, sweep.id),
+        failures: failedJobs(db, sweep.id),
+      },
+    };
+  } finally {
+    db.close();
+  }
+}
