@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerParetoCommand } from './commands/pareto.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { configureErrorHandling } from './errors.js';
 
@@ -22,6 +23,7 @@ registerEvaluateCommand(program);
 registerSweepCommand(program);
 registerParetoCommand(program);
 registerExportCommand(program);
+registerReportCommand(program);
 
 await program.parseAsync(process.argv);
 
