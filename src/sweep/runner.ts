@@ -52,6 +52,8 @@ export function defaultWorkerFile(): string {
 
 class JobTimeout extends Error {}
 
+const FAILURES_LOGGED_PER_REASON = 3;
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -89,12 +91,22 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   const flushTimer = setInterval(flush, options.flushIntervalMs ?? 1000);
   const describe = jobDescriber(plan);
 
+  // Each reason is logged for its first few jobs only; `cosa sweep status` counts them all.
+  const failuresByReason = new Map<string, number>();
+  const logFailure = (result: JobResult) => {
+    const reason = result.reason ?? 'no reason given';
+    const seen = (failuresByReason.get(reason) ?? 0) + 1;
+    failuresByReason.set(reason, seen);
+    if (seen <= FAILURES_LOGGED_PER_REASON) options.progress?.log(`job failed: ${describe(result.key)}: ${reason}`);
+    if (seen === FAILURES_LOGGED_PER_REASON + 1) options.progress?.log(`more jobs failed with the reason "${reason}"; \`cosa sweep status\` counts them`);
+  };
+
   const record = (result: JobResult) => {
     buffer.push(result);
     if (result.status === 'done') counts.done++;
     else {
       counts.failed++;
-      options.progress?.log(`job failed: ${describe(result.key)}: ${result.reason}`);
+      logFailure(result);
     }
     if (buffer.length >= (options.flushBatch ?? 64)) flush();
     options.progress?.update(counts);

@@ -8,6 +8,7 @@ import { planSweep } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
 import { runSweep } from '../../sweep/runner.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
+import { EXIT_FAILURE } from '../errors.js';
 import { formatFrontTable, frontSummary } from './pareto-format.js';
 
 export interface SweepRunOptions {
@@ -58,6 +59,10 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     const networks = sweepNetworks(db, summary.sweepId);
     const network = networks.length === 1 ? networks[0] : undefined;
     const front = paretoFront(db, summary.sweepId, ['latency', 'energy', 'area'], network);
+    if (front.front.length === 0) {
+      process.stdout.write(`no design point has results for every layer; \`cosa sweep status --db ${dbPath}\` lists the failure reasons\n`);
+      return EXIT_FAILURE;
+    }
     process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, summary.sweepId))}\n`);
     printNextSteps(dbPath, networks);
   } finally {

@@ -1,0 +1,136 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { InputError } from '../src/input-error.js';
+import { openStore } from '../src/store/open.js';
+import { designPointResults, jobStatusByNetwork, paretoFront, sweepJobCounts } from '../src/store/queries.js';
+import { jobResultWriter, registerSweep, updateNetworkResults } from '../src/store/write.js';
+import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
+import { parseSweepSpec } from '../src/sweep/spec.js';
+import type { JobResult } from '../src/sweep/worker.js';
+
+const SPEC = `
+name: store-test
+architecture:
+  design: simba
+  grid:
+    pes: [4, 16]
+networks: [alexnet, vgg16]
+mapper: {name: cosa, time_limit_s: 1}
+clock_ghz: 2
+`;
+
+function freshDbPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'cosa-store-')), 'results.sqlite');
+}
+
+/** A made-up result whose figures identify the job, so sums can be checked exactly. */
+function fakeResult(plan: SweepPlan, key: string): JobResult {
+  const index = plan.jobs.findIndex((job) => job.key === key);
+  return { key, status: 'done', cycles: 1000 + index, energyPJ: 10 * (index + 1), solveSeconds: 0.1, workerSeconds: 0.2, mapperStatus: 'optimal' };
+}
+
+describe('results store', () => {
+  it('sums layers x repeats and marks networks with missing or failed layers incomplete', () => {
+    const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
+    const db = openStore(freshDbPath(), { create: true });
+    const sweepId = registerSweep(db, plan);
+    const write = jobResultWriter(db);
+
+    // Everything but the first AlexNet layer's job of design point 0 finishes; that one fails.
+    const failedKey = plan.pointJobs.find((entry) => entry.pointIndex === 0 && entry.layerKey === plan.layers[0].layerKey)!.jobKey;
+    write(plan.jobs.map((job) => (job.key === failedKey ? { key: job.key, status: 'failed', reason: 'injected' } : fakeResult(plan, job.key))));
+    updateNetworkResults(db, sweepId);
+
+    for (const point of plan.points) {
+      for (const network of ['alexnet', 'vgg16']) {
+        const row = designPointResults(db, sweepId, network).find((result) => result.pointIndex === point.index)!;
+        const layers = plan.layers.filter((layer) => layer.network === network);
+        const keys = layers.map((layer) => plan.pointJobs.find((entry) => entry.pointIndex === point.index && entry.layerKey === layer.layerKey)!.jobKey);
+        const expectedFailed = keys.filter((key) => key === failedKey).length;
+        expect(row.failedLayers).toBe(expectedFailed);
+        expect(row.areaUm2).toBeCloseTo(point.areaUm2);
+        if (expectedFailed > 0) {
+          expect(row.complete).toBe(false);
+          expect(row.latencyCycles).toBeNull();
+          expect(row.energyPJ).toBeNull();
+          continue;
+        }
+
+        const cycles = layers.reduce((sum, layer, i) => sum + fakeResult(plan, keys[i]).cycles! * layer.repeats, 0);
+        const energy = layers.reduce((sum, layer, i) => sum + fakeResult(plan, keys[i]).energyPJ! * layer.repeats, 0);
+        expect(row.complete).toBe(true);
+        expect(row.latencyCycles).toBe(cycles);
+        expect(row.latencyS).toBeCloseTo(cycles / 2e9, 15);
+        expect(row.energyPJ).toBe(energy);
+        expect(row.edpJCycles).toBeCloseTo(energy * 1e-12 * cycles, 12);
+      }
+    }
+
+    // Summed over networks, design point 0 is incomplete and left out of the front.
+    const front = paretoFront(db, sweepId, ['latency', 'energy'], undefined);
+    expect(front.incomplete).toBe(1);
+    expect(front.front.map((point) => point.pointIndex)).toEqual([1]);
+    db.close();
+  });
+
+  it('counts pending jobs before any result is written', () => {
+    const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
+    const db = openStore(freshDbPath(), { create: true });
+    const sweepId = registerSweep(db, plan);
+    updateNetworkResults(db, sweepId);
+
+    expect(sweepJobCounts(db, sweepId)).toEqual({ total: plan.jobs.length, done: 0, failed: 0, pending: plan.jobs.length });
+    const byNetwork = jobStatusByNetwork(db, sweepId);
+    expect(byNetwork.map((row) => row.network)).toEqual(['alexnet', 'vgg16']);
+    expect(designPointResults(db, sweepId, 'alexnet').every((row) => !row.complete && row.missingLayers > 0)).toBe(true);
+    db.close();
+  });
+
+  it('keeps one sweep row and one job row when a plan is registered twice', () => {
+    const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
+    const db = openStore(freshDbPath(), { create: true });
+    const first = registerSweep(db, plan);
+    jobResultWriter(db)([fakeResult(plan, plan.jobs[0].key)]);
+    jobResultWriter(db)([fakeResult(plan, plan.jobs[0].key)]);
+    expect(registerSweep(db, plan)).toBe(first);
+    expect(db.prepare('SELECT COUNT(*) FROM sweeps').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT COUNT(*) FROM jobs').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT COUNT(*) FROM design_points').pluck().get()).toBe(plan.points.length);
+    db.close();
+  });
+
+  it('uses WAL mode', () => {
+    const db = openStore(freshDbPath(), { create: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('rejects another schema version', () => {
+    const path = freshDbPath();
+    openStore(path, { create: true }).close();
+    const raw = new Database(path);
+    raw.prepare('UPDATE schema_version SET version = 99').run();
+    raw.close();
+
+    expect(() => openStore(path)).toThrow(InputError);
+    expect(() => openStore(path)).toThrow(/schema_version = 99: this cosa reads schema version 1 only/);
+  });
+
+  it('rejects a database of another program', () => {
+    const path = freshDbPath();
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE things (id INTEGER)');
+    raw.close();
+    expect(() => openStore(path)).toThrow(/not a results database/);
+  });
+
+  it('does not create a missing database unless asked', () => {
+    const path = freshDbPath();
+    expect(() => openStore(path)).toThrow(/results database not found/);
+    expect(existsSync(path)).toBe(false);
+  });
+});
