@@ -7,6 +7,7 @@ import { paretoFront, sweepNetworks, varyingParameters } from '../../store/queri
 import { planSweep } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
 import { runSweep } from '../../sweep/runner.js';
+import { parseShard, shardPlan } from '../../sweep/shard.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { formatFrontTable, frontSummary } from './pareto-format.js';
@@ -15,6 +16,8 @@ export interface SweepRunOptions {
   db?: string;
   workers?: string;
   retryFailed?: boolean;
+  /** `I/N`: run only shard I of N of the jobs. */
+  shard?: string;
 }
 
 /** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
@@ -31,12 +34,16 @@ function parseWorkers(text: string | undefined): number | undefined {
 
 export async function sweepRunCommand(specPath: string, options: SweepRunOptions): Promise<number> {
   const workers = parseWorkers(options.workers);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
 
   // Every input check happens before the database is created, so a bad spec writes nothing.
   const spec = loadSweepSpec(specPath);
-  const plan = planSweep(spec);
-  const dbPath = options.db ?? resolve('results', `${spec.name}.sqlite`);
-  process.stderr.write(`sweep ${spec.name}: ${plan.points.length} design points x ${plan.layers.length} layers = ${plan.jobs.length} unique jobs; results in ${dbPath}\n`);
+  const fullPlan = planSweep(spec);
+  const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
+  const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
+  const dbPath = options.db ?? resolve('results', dbName);
+  process.stderr.write(`sweep ${spec.name}: ${plan.points.length} design points x ${plan.layers.length} layers = ${fullPlan.jobs.length} unique jobs; results in ${dbPath}\n`);
+  if (shard !== undefined) process.stderr.write(`shard ${shard.index}/${shard.count}: ${plan.jobs.length} of the ${fullPlan.jobs.length} jobs\n`);
 
   const db = openStore(dbPath, { create: true });
   const controller = new AbortController();
@@ -54,6 +61,13 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     if (summary.interrupted) {
       process.stderr.write(`interrupted: rerun the same command to resume\n`);
       return EXIT_INTERRUPTED;
+    }
+
+    // A shard holds a part of the jobs, so its front would be partial; the merged database has the whole one.
+    if (shard !== undefined) {
+      const inputs = /shard-\d+\.sqlite$/.test(dbPath) ? dbPath.replace(/shard-\d+\.sqlite$/, 'shard-*.sqlite') : `${dbPath} OTHER-SHARD.sqlite...`;
+      process.stderr.write(`merge the shards with: cosa results merge OUT.sqlite ${inputs}\n`);
+      return 0;
     }
 
     const networks = sweepNetworks(db, summary.sweepId);

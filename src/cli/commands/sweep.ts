@@ -21,6 +21,7 @@ export function registerSweepCommand(program: Command): void {
     .option('--db <file>', 'results database (default: results/<sweep name>.sqlite)')
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--retry-failed', 'solve jobs that failed in an earlier run again')
+    .option('--shard <I/N>', 'run only shard I of N (I from 0) of the jobs, split by estimated cost (default db: results/<sweep name>.shard-I.sqlite)')
     .action(runAction(sweepRunCommand));
 
   sweep

@@ -1,0 +1,83 @@
+// Splitting a sweep's jobs into N shards of similar estimated cost, one per Slurm array task.
+// The split depends only on the plan, so every task of an array computes the same split on
+// its own and the shards never overlap.
+import { InputError } from '../input-error.js';
+import { DIMENSIONS } from '../workload/layer.js';
+import { primeFactors } from '../workload/primes.js';
+import type { SweepJob, SweepPlan } from './planner.js';
+
+export interface Shard {
+  /** From 0 to count - 1. */
+  index: number;
+  count: number;
+}
+
+/** Parses `I/N` (shard I of N, from 0), as given to `--shard`. */
+export function parseShard(text: string, source = '--shard'): Shard {
+  const hint = 'must be I/N: the shard index I from 0 to N - 1 and the shard count N, such as 0/4';
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (match === null) throw new InputError('command line', source, text, hint);
+
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1) {
+    throw new InputError('command line', source, text, `${hint}; N must be at least 1`);
+  }
+  if (index >= count) {
+    throw new InputError('command line', source, text, `${hint}; the index ${index} is not below the count ${count}`);
+  }
+  return { index, count };
+}
+
+/**
+ * Estimated relative cost of a job, in no unit. CoSA's MIP has one placement variable per prime
+ * factor of the layer's dimensions and per storage level, so its size is (prime factors) x
+ * (levels); a design with more MACs has more spatial choices, which the log2 of the MAC count
+ * weighs. Solves are capped by the mapper's time limit, so the estimate grows with the MIP size
+ * rather than with the MAC count of the layer.
+ * NOTE: an estimate; it is not calibrated against measured solve times.
+ */
+export function estimatedJobCost(job: SweepJob): number {
+  let factors = 1;
+  for (const dimension of DIMENSIONS) factors += primeFactors(job.layer[dimension]).length;
+  const designFactor = Math.log2(2 + job.architecture.arithmetic.instances);
+  return factors * Math.max(1, job.architecture.levels.length) * designFactor;
+}
+
+/**
+ * Assigns each job a shard by longest processing time first: jobs sorted by estimated cost
+ * (largest first, ties by key) each go to the shard with the smallest total so far (ties to
+ * the lowest index). Returns the shard index of each job, in the order of `jobs`.
+ */
+export function assignShards(jobs: readonly SweepJob[], count: number): number[] {
+  const costs = jobs.map(estimatedJobCost);
+  const order = jobs.map((_, position) => position);
+  order.sort((a, b) => costs[b] - costs[a] || compareKeys(jobs[a].key, jobs[b].key));
+
+  const loads = new Array<number>(count).fill(0);
+  const assignment = new Array<number>(jobs.length);
+  for (const position of order) {
+    let lightest = 0;
+    for (let shard = 1; shard < count; shard++) {
+      if (loads[shard] < loads[lightest]) lightest = shard;
+    }
+    assignment[position] = lightest;
+    loads[lightest] += costs[position];
+  }
+  return assignment;
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The plan restricted to the jobs of one shard, in plan order. Design points, layers and
+ * pointJobs stay whole, so a shard's database records the full sweep and its other jobs show
+ * as pending until the shard databases are merged.
+ */
+export function shardPlan(plan: SweepPlan, shard: Shard): SweepPlan {
+  const assignment = assignShards(plan.jobs, shard.count);
+  const jobs = plan.jobs.filter((_, position) => assignment[position] === shard.index);
+  return { ...plan, jobs };
+}
