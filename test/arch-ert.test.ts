@@ -143,6 +143,13 @@ ERT:
   });
 });
 
+describe('ERT version 0.2 as a list', () => {
+  it('reads listed tables like version 0.3', () => {
+    const tables = parseEnergyTables('ERT:\n  version: 0.2\n  tables:\n  - {name: system.RF, actions: [{name: read, energy: 3}]}', 'ert.yaml');
+    expect(tables.energies.get('RF')!.get('read')).toBe(3);
+  });
+});
+
 describe('ART', () => {
   it('rounds areas to 32-bit floats', () => {
     const tables = parseEnergyTables('ERT: {version: 0.3, tables: []}\nART: {version: 0.3, tables: [{name: system.RF, area: 1.49503}]}', 'ert.yaml');

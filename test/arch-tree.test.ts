@@ -142,6 +142,21 @@ architecture:
     expect(spec.arithmetic).toMatchObject({ name: 'MAC', instances: 1024, meshX: 16, wordBits: 8 });
   });
 
+  it('reads attributes given on the component itself', () => {
+    const text = `
+architecture:
+  version: 0.2
+  subtree:
+    - name: system
+      local:
+        - {name: DRAM, class: DRAM, word-bits: 8}
+        - {name: "MAC[0..7]", class: intmac, datawidth: 8}
+`;
+    const spec = parseArchitectureSpec(text, 'tree.yaml');
+    expect(spec.levels[0]).toMatchObject({ name: 'DRAM', technology: 'DRAM', wordBits: 8 });
+    expect(spec.arithmetic).toMatchObject({ name: 'MAC', instances: 8, wordBits: 8 });
+  });
+
   it('rejects two subtrees at one level', () => {
     const text = `
 architecture:

@@ -42,7 +42,8 @@ function parseErt(ert: YamlMap, file: string): Map<string, Map<string, number>> 
   const version = String(ert.version);
   const energies = new Map<string, Map<string, number>>();
 
-  if (version === '0.3') {
+  // Version 0.3 lists tables; version 0.2 maps table names to actions, though some files list them too.
+  if (version === '0.3' || (version === '0.2' && Array.isArray(ert.tables))) {
     const tables = expectList(ert.tables, file, 'ERT.tables');
     tables.forEach((entry, index) => {
       const path = `ERT.tables[${index}]`;

@@ -118,14 +118,16 @@ type TreeComponent =
   | { kind: 'arithmetic'; arithmetic: ArithmeticSpec };
 
 function parseTreeComponent(component: YamlMap, file: string, path: string, multiplication: number): TreeComponent | undefined {
-  checkKeys(component, ['name', 'class', 'subclass', 'attributes', 'actions', 'required_actions'], file, path);
+  const hasAttributes = component.attributes !== undefined;
+  if (hasAttributes) checkKeys(component, ['name', 'class', 'subclass', 'attributes', 'actions', 'required_actions'], file, path);
   const fullName = componentName(component, file, path, false);
   if (fullName === undefined) throw new InputError(file, `${path}.name`, undefined, 'missing');
   const className = component.class === undefined ? '' : expectString(component.class, file, `${path}.class`);
-  const attributes = component.attributes === undefined ? {} : expectMap(component.attributes, file, `${path}.attributes`);
+  // Without an `attributes` map Timeloop reads the attributes from the component itself.
+  const attributes = hasAttributes ? expectMap(component.attributes, file, `${path}.attributes`) : withoutKeys(component, ['name', 'class', 'subclass']);
   const context = {
     file,
-    path: `${path}.attributes`,
+    path: hasAttributes ? `${path}.attributes` : path,
     impliedInstances: multiplication * rangeSize(fullName, file, `${path}.name`),
     className,
   };
@@ -137,6 +139,10 @@ function parseTreeComponent(component: YamlMap, file: string, path: string, mult
     return { kind: 'arithmetic', arithmetic: parseArithmeticAttributes(baseName(fullName), attributes, context) };
   }
   return undefined;
+}
+
+function withoutKeys(map: YamlMap, keys: readonly string[]): YamlMap {
+  return Object.fromEntries(Object.entries(map).filter(([key]) => !keys.includes(key)));
 }
 
 /** Element count of a `name[a..b]` range: b - a + 1; 1 without a range. */
