@@ -93,11 +93,15 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     document = parseYaml(text);
   } catch (error) {
     if (!(error instanceof YAMLParseError)) throw error;
-    throw new InputError(file, 'yaml', undefined, `invalid YAML: ${error.message.split('\n')[0]}`);
+    throw new InputError(file, 'yaml', undefined, `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`);
   }
 
   const parsed = specSchema.safeParse(document);
-  if (!parsed.success) throw issueToInputError(parsed.error.issues[0], document, file);
+  if (!parsed.success) {
+    // A misspelt key also makes its correct spelling missing; the unknown key is the better message.
+    const issues = parsed.error.issues;
+    throw issueToInputError(issues.find((issue) => issue.code === 'unrecognized_keys') ?? issues[0], document, file);
+  }
   const raw = parsed.data;
 
   const base = dirname(resolve(file));

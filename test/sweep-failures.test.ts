@@ -1,0 +1,103 @@
+// Failing jobs: thrown errors, crashed worker threads, timeouts and infeasible design points are
+// stored as failed with their reason, and the rest of the sweep finishes.
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { openStore } from '../src/store/open.js';
+import { designPointResults, failureReasons, layerResults, paretoFront, sweepJobCounts } from '../src/store/queries.js';
+import { planSweep } from '../src/sweep/planner.js';
+import { runSweep } from '../src/sweep/runner.js';
+import { loadSweepSpec } from '../src/sweep/spec.js';
+import { makeSweepFixture, REPO } from './sweep-helpers.js';
+
+const FAULTY_WORKER = resolve(REPO, 'test/sweep-fixtures/faulty-worker.mjs');
+
+afterEach(() => {
+  delete process.env.COSA_TEST_FAULTS;
+});
+
+describe('sweep failures', () => {
+  it('records thrown, crashed and timed-out jobs and finishes the rest', async () => {
+    const fixture = makeSweepFixture('    pes: [1, 2]\n', 'job_timeout_s: 3\n');
+    const plan = planSweep(loadSweepSpec(fixture.specPath));
+    const keyOf = (name: string) => plan.layers.find((layer) => layer.name === name)!.layerKey;
+    process.env.COSA_TEST_FAULTS = JSON.stringify({ throw: [keyOf('fc')], exit: [keyOf('conv1x1')], hang: [keyOf('down')] });
+
+    const db = openStore(join(fixture.dir, 'results.sqlite'), { create: true });
+    try {
+      const summary = await runSweep(plan, db, { workers: 2, workerFile: FAULTY_WORKER });
+      expect(summary.failed).toBe(6);
+      expect(summary.done).toBe(2);
+
+      const point = designPointResults(db, summary.sweepId, 'tiny')[0];
+      const reasons = new Map(layerResults(db, point.designPointId).map((layer) => [layer.name, layer]));
+      expect(reasons.get('conv3x3')?.status).toBe('done');
+      expect(reasons.get('fc')?.status).toBe('failed');
+      expect(reasons.get('fc')?.reason).toContain('injected failure');
+      expect(reasons.get('conv1x1')?.status).toBe('failed');
+      expect(reasons.get('conv1x1')?.reason).toMatch(/^worker error: .*exit/i);
+      expect(reasons.get('down')?.status).toBe('failed');
+      expect(reasons.get('down')?.reason).toContain('timed out after 3 s');
+
+      expect(sweepJobCounts(db, summary.sweepId)).toEqual({ total: 8, done: 2, failed: 6, pending: 0 });
+      expect(failureReasons(db, summary.sweepId).length).toBe(3);
+      expect(point.complete).toBe(false);
+      expect(point.failedLayers).toBe(3);
+      expect(point.latencyCycles).toBeNull();
+      expect(paretoFront(db, summary.sweepId, ['latency', 'energy'], 'tiny')).toMatchObject({ front: [], incomplete: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('retries failed jobs only when asked', async () => {
+    const fixture = makeSweepFixture('    pes: [2]\n');
+    const plan = planSweep(loadSweepSpec(fixture.specPath));
+    process.env.COSA_TEST_FAULTS = JSON.stringify({ throw: [plan.layers.find((layer) => layer.name === 'fc')!.layerKey] });
+
+    const db = openStore(join(fixture.dir, 'results.sqlite'), { create: true });
+    try {
+      expect(await runSweep(plan, db, { workers: 1, workerFile: FAULTY_WORKER })).toMatchObject({ done: 3, failed: 1 });
+      delete process.env.COSA_TEST_FAULTS;
+      expect(await runSweep(plan, db, { workers: 1 })).toMatchObject({ done: 0, failed: 0, reused: 4 });
+
+      const retried = await runSweep(plan, db, { workers: 1, retryFailed: true });
+      expect(retried).toMatchObject({ done: 1, failed: 0, reused: 3 });
+      expect(designPointResults(db, retried.sweepId, 'tiny')[0].complete).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('records a design point whose buffer holds nothing as failed', async () => {
+    const reference = '/work/shared/reference/cases/mini3__resnet50-1x1-c64k64__inv-capacity-RegFile';
+    const fixture = makeSweepFixture('', '');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      fixture.specPath,
+      `name: capacity
+architecture:
+  file: ${reference}/arch.yaml
+  ert: ${reference}/ert.yaml
+  grid:
+    GlobalBuffer.entries: [0, 16384]
+networks: [{folder: tiny}]
+mapper: {name: cosa, time_limit_s: 2}
+`,
+    );
+    const plan = planSweep(loadSweepSpec(fixture.specPath));
+    const db = openStore(join(fixture.dir, 'results.sqlite'), { create: true });
+    try {
+      const summary = await runSweep(plan, db, { workers: 2 });
+      const [empty, full] = designPointResults(db, summary.sweepId, 'tiny');
+      expect(empty.parameters).toEqual({ 'GlobalBuffer.entries': 0 });
+      expect(empty.complete).toBe(false);
+      expect(empty.failedLayers).toBe(4);
+      for (const layer of layerResults(db, empty.designPointId)) expect(layer.reason).toBeTruthy();
+      expect(full.complete).toBe(true);
+      expect(paretoFront(db, summary.sweepId, ['latency', 'energy'], 'tiny').front.map((point) => point.pointIndex)).toEqual([1]);
+    } finally {
+      db.close();
+    }
+  });
+});

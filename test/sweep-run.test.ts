@@ -1,0 +1,157 @@
+// Integration tests of `cosa sweep run`: real worker threads, real HiGHS solves, real SQLite files.
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { openStore } from '../src/store/open.js';
+import { designPointResults, paretoFront, type DesignPointResult } from '../src/store/queries.js';
+import type { ObjectiveName } from '../src/store/pareto.js';
+import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
+import { runSweep, type RunSummary } from '../src/sweep/runner.js';
+import { loadSweepSpec } from '../src/sweep/spec.js';
+import { makeSweepFixture, runCli, startCli, type SweepFixture } from './sweep-helpers.js';
+
+const METRICS: Record<ObjectiveName, keyof DesignPointResult> = { latency: 'latencyCycles', energy: 'energyPJ', area: 'areaUm2', edp: 'edpJCycles' };
+
+/** O(n²) reference front over stored rows: indices of rows no other complete row dominates. */
+function bruteForceFront(rows: DesignPointResult[], objectives: ObjectiveName[]): number[] {
+  const complete = rows.filter((row) => row.complete);
+  const value = (row: DesignPointResult, objective: ObjectiveName) => row[METRICS[objective]] as number;
+  const dominates = (a: DesignPointResult, b: DesignPointResult) =>
+    objectives.every((objective) => value(a, objective) <= value(b, objective)) && objectives.some((objective) => value(a, objective) < value(b, objective));
+  return complete.filter((row) => !complete.some((other) => dominates(other, row))).map((row) => row.pointIndex).sort((a, b) => a - b);
+}
+
+function frontIndices(dbPath: string, objectives: ObjectiveName[]): number[] {
+  const db = openStore(dbPath);
+  try {
+    const sweepId = db.prepare('SELECT id FROM sweeps').pluck().get() as number;
+    return paretoFront(db, sweepId, objectives, 'tiny').front.map((row) => row.pointIndex).sort((a, b) => a - b);
+  } finally {
+    db.close();
+  }
+}
+
+function storedRows(dbPath: string): DesignPointResult[] {
+  const db = openStore(dbPath);
+  try {
+    const sweepId = db.prepare('SELECT id FROM sweeps').pluck().get() as number;
+    return designPointResults(db, sweepId, 'tiny');
+  } finally {
+    db.close();
+  }
+}
+
+function jobKeysStored(dbPath: string): string[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare("SELECT key FROM jobs WHERE status = 'done' ORDER BY key").pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+async function waitForJobs(dbPath: string, count: number): Promise<number> {
+  for (;;) {
+    if (existsSync(dbPath)) {
+      const db = new Database(dbPath);
+      try {
+        const stored = db.prepare("SELECT name FROM sqlite_master WHERE name = 'jobs'").get() === undefined ? 0 : (db.prepare('SELECT COUNT(*) FROM jobs').pluck().get() as number);
+        if (stored >= count) return stored;
+      } finally {
+        db.close();
+      }
+    }
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+describe('sweep run', () => {
+  let fixture: SweepFixture;
+  let plan: SweepPlan;
+  let uninterruptedDb: string;
+  let summary: RunSummary;
+
+  beforeAll(async () => {
+    fixture = makeSweepFixture();
+    plan = planSweep(loadSweepSpec(fixture.specPath));
+    uninterruptedDb = join(fixture.dir, 'uninterrupted.sqlite');
+    const db = openStore(uninterruptedDb, { create: true });
+    try {
+      summary = await runSweep(plan, db, { workers: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('solves every planned job once', () => {
+    expect(plan.jobs.length).toBe(6 * 4);
+    expect(summary.done).toBe(plan.jobs.length);
+    expect(summary.failed).toBe(0);
+    expect(summary.interrupted).toBe(false);
+    expect(jobKeysStored(uninterruptedDb)).toEqual(plan.jobs.map((job) => job.key).sort());
+  });
+
+  it('stores complete network results for every design point', () => {
+    const rows = storedRows(uninterruptedDb);
+    expect(rows.length).toBe(6);
+    for (const row of rows) {
+      expect(row.complete).toBe(true);
+      expect(row.latencyCycles).toBeGreaterThan(0);
+      expect(row.energyPJ).toBeGreaterThan(0);
+    }
+  });
+
+  it('returns the brute-force Pareto front of the stored rows', () => {
+    const rows = storedRows(uninterruptedDb);
+    const combinations: ObjectiveName[][] = [['latency', 'energy'], ['latency', 'area'], ['energy', 'edp'], ['latency', 'energy', 'area'], ['energy', 'area', 'edp']];
+    for (const objectives of combinations) {
+      expect(frontIndices(uninterruptedDb, objectives), objectives.join(',')).toEqual(bruteForceFront(rows, objectives));
+    }
+  });
+
+  it('prints the same front as JSON from the CLI', async () => {
+    const result = await runCli(['pareto', '--db', uninterruptedDb, '--objectives', 'latency,energy', '--json'], fixture.dir);
+    expect(result.status).toBe(0);
+    const printed = JSON.parse(result.stdout) as { front: { pointIndex: number }[] };
+    expect(printed.front.map((point) => point.pointIndex).sort((a, b) => a - b)).toEqual(bruteForceFront(storedRows(uninterruptedDb), ['latency', 'energy']));
+  });
+
+  it('resumes after SIGKILL and SIGINT with every job stored once and the same front', async () => {
+    const dbPath = join(fixture.dir, 'interrupted.sqlite');
+    const args = ['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'];
+
+    const killed = startCli(args, fixture.dir);
+    const storedAtKill = await waitForJobs(dbPath, 3);
+    killed.child.kill('SIGKILL');
+    const killResult = await killed.done;
+    expect(killResult.signal).toBe('SIGKILL');
+    expect(storedAtKill).toBeLessThan(plan.jobs.length);
+
+    const interrupted = startCli(args, fixture.dir);
+    await waitForJobs(dbPath, storedAtKill + 2);
+    interrupted.child.kill('SIGINT');
+    const interruptResult = await interrupted.done;
+    expect(interruptResult.status).toBe(130);
+    expect(interruptResult.stderr).toContain('rerun the same command to resume');
+    const storedAfterInterrupt = jobKeysStored(dbPath).length;
+    expect(storedAfterInterrupt).toBeLessThan(plan.jobs.length);
+
+    const resumed = await runCli(args, fixture.dir);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`${storedAfterInterrupt} reused from earlier runs`);
+    expect(resumed.stdout).toContain('Pareto front over latency, energy, area');
+
+    expect(jobKeysStored(dbPath)).toEqual(plan.jobs.map((job) => job.key).sort());
+    for (const objectives of [['latency', 'energy'], ['latency', 'energy', 'area']] as ObjectiveName[][]) {
+      expect(frontIndices(dbPath, objectives)).toEqual(frontIndices(uninterruptedDb, objectives));
+    }
+  });
+
+  it('reuses every result when the finished sweep runs again', async () => {
+    const result = await runCli(['sweep', 'run', fixture.specPath, '--db', uninterruptedDb, '--workers', '1'], fixture.dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`0 jobs done, 0 failed, ${plan.jobs.length} reused from earlier runs`);
+  });
+});
