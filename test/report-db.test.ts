@@ -180,6 +180,13 @@ describe('loadReportData', () => {
     expect(data.networks.map((network) => network.name)).toEqual(['gemmnet']);
   });
 
+  it('writeReport counts plotted points', () => {
+    const written = writeReport(database.dbPath, join(workDir, 'written', 'report.html'));
+    expect(written.networks).toBe(2);
+    expect(written.plottedPoints).toBe(10 + 12);
+    expect(existsSync(written.path)).toBe(true);
+  });
+
   it('rejects an unknown colour parameter', () => {
     expect(() => loadReportData(database.dbPath, { colorBy: 'pe' })).toThrow(InputError);
   });
@@ -189,9 +196,12 @@ describe.skipIf(skipBrowserTests)('report of a stored sweep in Chromium', () => 
   let report: OpenReport;
   const htmlPath = join(OUTPUT_DIR, 'report-db.html');
 
+  // Written by the compiled CLI, so the page runs the client code as tsc emits it; the render
+  // test covers the same code as vitest transforms it.
   beforeAll(async () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
-    writeReport(database.dbPath, htmlPath);
+    const result = runCli(['report', '--db', database.dbPath, '--out', htmlPath]);
+    expect(result.stderr).toBe('');
     report = await openReport(htmlPath);
   });
 
