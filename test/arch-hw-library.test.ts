@@ -111,6 +111,15 @@ describe('SRAM model', () => {
     expect(registers.areaUm2).toBeCloseTo(5.98 * 8, 12);
   });
 
+  it('gives register files flip-flop area', () => {
+    for (const className of ['regfile', 'smartbuffer_RF']) {
+      const estimate = estimateStorage(storage({ entries: 16, wordBits: 16, blockSize: 1, className }), 'a.yaml');
+      expect(estimate.areaUm2, className).toBeCloseTo(16 * 16 * 5.98, 9);
+    }
+    const sram = estimateStorage(storage({ entries: 16, wordBits: 16, blockSize: 1, className: 'SRAM' }), 'a.yaml');
+    expect(sram.areaUm2).toBeCloseTo(16 * 16 * 1.856, 9);
+  });
+
   it('costs nothing for a 0-entry level', () => {
     expect(estimateStorage(storage({ entries: 0 }), 'a.yaml')).toEqual({ readEnergyPJ: 0, fillEnergyPJ: 0, updateEnergyPJ: 0, areaUm2: 0 });
   });

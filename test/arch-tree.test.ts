@@ -4,7 +4,7 @@ import { InputError } from '../src/input-error.js';
 import { parseArchitecture } from '../src/arch/load.js';
 import { parseArchitectureSpec } from '../src/arch/parse.js';
 
-/** Eyeriss-like 16 x 16 PEs: the same structure as eyeriss256's flat file below. */
+/** Eyeriss-like 16 x 16 PEs: the same structure as eyeriss256's flat file below. `update_fifo_depth` is an Accelergy-only attribute. */
 const EYERISS_TREE = `
 architecture:
   version: 0.3
@@ -31,7 +31,7 @@ architecture:
               local:
                 - {name: InputRegFile, class: regfile, attributes: {depth: 12, width: 16, datawidth: 16, meshX: 16, read_bandwidth: 2, write_bandwidth: 2}}
                 - {name: WeightRegFile, class: regfile, attributes: {depth: 192, width: 16, datawidth: 16, meshX: 16, read_bandwidth: 2, write_bandwidth: 2}}
-                - {name: PsumRegFile, class: regfile, attributes: {depth: 16, width: 16, datawidth: 16, meshX: 16, read_bandwidth: 2, write_bandwidth: 2}}
+                - {name: PsumRegFile, class: smartbuffer_RF, attributes: {depth: 16, width: 16, update_fifo_depth: 2, datawidth: 16, meshX: 16, read_bandwidth: 2, write_bandwidth: 2}}
                 - {name: MACs, class: intmac, attributes: {datawidth: 16, meshX: 16}}
 `;
 

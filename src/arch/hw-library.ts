@@ -35,7 +35,8 @@ export function estimateStorage(level: StorageLevelSpec, file: string): StorageE
 
   const rows = Math.ceil(entries / level.blockSize);
   const arrayBits = accessBits * level.clusterSize;
-  const isRegisterFile = level.className?.toLowerCase().includes('regfile') ?? false;
+  // Accelergy names register files `regfile` or `..._RF` (such as smartbuffer_RF).
+  const isRegisterFile = /regfile|(^|_)rf$/i.test(level.className ?? '');
 
   let arrayReadPJ: number;
   let arrayWritePJ: number;

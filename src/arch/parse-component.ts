@@ -86,6 +86,12 @@ export interface ComponentContext {
   file: string;
   /** Field path of the attribute map, such as `arch.storage[2]`. */
   path: string;
+  /**
+   * Accelergy tree files give compound components attributes of their own (such as
+   * `update_fifo_depth`), which Timeloop ignores. They are accepted unless they look like a
+   * misspelt Timeloop key. Flat files accept only known keys.
+   */
+  allowUnrelatedKeys: boolean;
   /** Instances implied by the tree position (`PE[0..15]` under `chip[0..3]` gives 64); undefined in the flat format. */
   impliedInstances: number | undefined;
   className: string | undefined;
@@ -99,7 +105,7 @@ export function baseName(name: string): string {
 
 export function parseStorageAttributes(name: string, attributes: YamlMap, context: ComponentContext): StorageLevelSpec {
   const { file, path } = context;
-  checkKeys(attributes, STORAGE_KEYS, file, path);
+  checkKeys(attributes, STORAGE_KEYS, file, path, context.allowUnrelatedKeys);
   checkNeutralOnly(attributes, file, path);
 
   const wordBits = readWordBits(attributes, WORD_BITS_KEYS, file, path);
@@ -135,7 +141,7 @@ export function parseStorageAttributes(name: string, attributes: YamlMap, contex
 
 export function parseArithmeticAttributes(name: string, attributes: YamlMap, context: ComponentContext): ArithmeticSpec {
   const { file, path } = context;
-  checkKeys(attributes, ARITHMETIC_KEYS, file, path);
+  checkKeys(attributes, ARITHMETIC_KEYS, file, path, context.allowUnrelatedKeys);
   const { instances, meshX } = readInstances(attributes, context);
   return {
     name,

@@ -46,6 +46,7 @@ function parseFlat(node: YamlMap, file: string, path: string, name: string): Arc
     path: `${path}.arithmetic`,
     impliedInstances: undefined,
     className: undefined,
+    allowUnrelatedKeys: false,
   });
 
   const storage = expectList(node.storage, file, `${path}.storage`);
@@ -54,7 +55,13 @@ function parseFlat(node: YamlMap, file: string, path: string, name: string): Arc
     const map = expectMap(entry, file, levelPath);
     const levelName = componentName(map, file, levelPath);
     if (levelName === undefined) throw new InputError(file, `${levelPath}.name`, undefined, 'missing; every storage level needs a name');
-    return parseStorageAttributes(levelName, map, { file, path: levelPath, impliedInstances: undefined, className: undefined });
+    return parseStorageAttributes(levelName, map, {
+      file,
+      path: levelPath,
+      impliedInstances: undefined,
+      className: undefined,
+      allowUnrelatedKeys: false,
+    });
   });
   return { name, arithmetic, levels };
 }
@@ -130,6 +137,7 @@ function parseTreeComponent(component: YamlMap, file: string, path: string, mult
     path: hasAttributes ? `${path}.attributes` : path,
     impliedInstances: multiplication * rangeSize(fullName, file, `${path}.name`),
     className,
+    allowUnrelatedKeys: true,
   };
 
   if (BUFFER_CLASSES.some((known) => className.includes(known))) {

@@ -1,6 +1,6 @@
 // Typed reads of YAML fields, each failure an InputError naming the file and the field path.
 import { InputError } from '../input-error.js';
-import { unknownNameHint } from '../workload/spelling.js';
+import { nearestName, unknownNameHint } from '../workload/spelling.js';
 import { isYamlMap, type YamlMap } from '../workload/yaml-input.js';
 
 export { isYamlMap, type YamlMap };
@@ -45,12 +45,15 @@ export function expectPositive(value: unknown, file: string, field: string): num
   return number;
 }
 
-/** Reject keys outside `known`, suggesting the nearest valid spelling. */
-export function checkKeys(map: YamlMap, known: readonly string[], file: string, path: string): void {
+/**
+ * Reject keys outside `known`, suggesting the nearest valid spelling. With `allowUnrelated`, only
+ * keys close to a known spelling are rejected (likely typos), and other keys are ignored.
+ */
+export function checkKeys(map: YamlMap, known: readonly string[], file: string, path: string, allowUnrelated = false): void {
   for (const key of Object.keys(map)) {
-    if (!known.includes(key)) {
-      throw new InputError(file, `${path}.${key}`, undefined, unknownNameHint('key', key, known));
-    }
+    if (known.includes(key)) continue;
+    if (allowUnrelated && nearestName(key, known) === undefined) continue;
+    throw new InputError(file, `${path}.${key}`, undefined, unknownNameHint('key', key, known));
   }
 }
 
