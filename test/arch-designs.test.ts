@@ -110,6 +110,12 @@ describe('design parameters', () => {
     expect(totalArea(large)).toBeGreaterThan(totalArea(small));
   });
 
+  it('size eyeriss register files in KiB', () => {
+    const { architecture } = buildDesign('eyeriss', { weight_buffer_kib: 0.75 });
+    expect(architecture.levels[1]).toMatchObject({ name: 'WeightRegFile', entries: 384 });
+    expect(inputError(() => buildDesign('eyeriss', { input_buffer_kib: 0.001 })).field).toContain('input_buffer_kib');
+  });
+
   it('change area with the PE count', () => {
     const base = buildDesign('eyeriss').architecture;
     const wider = buildDesign('eyeriss', { pes: 512 }).architecture;

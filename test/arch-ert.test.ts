@@ -14,7 +14,7 @@ arch:
 `;
 
 function withErt(ert: string) {
-  return parseArchitecture(ARCH, 'arch.yaml', { text: ert, file: 'ert.yaml' });
+  return parseArchitecture(ARCH, 'arch.yaml', ert);
 }
 
 function inputError(action: () => unknown): InputError {

@@ -19,15 +19,16 @@ export function loadArchitecture(archPath: string, options: LoadOptions = {}): A
   return parseArchitecture(readTextFile(archPath), archPath, ert, options.name);
 }
 
-/** Parse architecture text, with ERT/ART text if given. */
+/** Parse architecture text, with ERT/ART text if given (a bare string is reported as `<file> ERT`). */
 export function parseArchitecture(
   text: string,
   file: string,
-  ert?: { text: string; file: string },
+  ert?: string | { text: string; file: string },
   name?: string,
 ): Architecture {
   const spec = parseArchitectureSpec(text, file, name);
-  const tables = ert === undefined ? undefined : { tables: parseEnergyTables(ert.text, ert.file), file: ert.file };
+  const ertSource = typeof ert === 'string' ? { text: ert, file: `${file} ERT` } : ert;
+  const tables = ertSource === undefined ? undefined : { tables: parseEnergyTables(ertSource.text, ertSource.file), file: ertSource.file };
   return resolveArchitecture(spec, file, tables);
 }
 
