@@ -8,6 +8,7 @@ import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerParetoCommand } from './commands/pareto.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerResultsCommand } from './commands/results-merge.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { configureErrorHandling } from './errors.js';
 
@@ -24,6 +25,7 @@ registerSweepCommand(program);
 registerParetoCommand(program);
 registerExportCommand(program);
 registerReportCommand(program);
+registerResultsCommand(program);
 
 await program.parseAsync(process.argv);
 

@@ -1,0 +1,45 @@
+// `cosa results merge`: merge the databases of a sweep's shards into one results database.
+import type { Command } from 'commander';
+
+import { mergeResults } from '../../store/merge.js';
+import { openStore } from '../../store/open.js';
+import { sweepJobCounts } from '../../store/queries.js';
+import { runAction } from '../errors.js';
+
+export function registerResultsCommand(program: Command): void {
+  const results = program.command('results').summary('merge results databases').description('Work on results databases as files.');
+
+  results
+    .command('merge')
+    .argument('<out>', 'merged database (OUT.sqlite), created when it does not exist')
+    .argument('<inputs...>', 'databases of the same sweep, such as results/SWEEP.shard-*.sqlite')
+    .summary('merge the shard databases of a sweep into one database')
+    .description(
+      'Copy the design points, layers and job results of every input into OUT, then rebuild the per-network ' +
+        'results, so `cosa pareto` and `cosa sweep status` read OUT as after a run on one machine. Every input ' +
+        'must hold the same sweep spec and schema version. Merging is idempotent: a job already in OUT keeps ' +
+        'its row, except that a failed job is replaced by an input that has it done. Failed jobs keep their reasons.',
+    )
+    .action(runAction(resultsMergeCommand));
+}
+
+export function resultsMergeCommand(output: string, inputs: string[]): number {
+  const summary = mergeResults(output, inputs);
+  for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
+  process.stdout.write(
+    `merged ${summary.merged} ${summary.merged === 1 ? 'database' : 'databases'} of sweep ${summary.sweepName} into ${output}: ` +
+      `${summary.added} jobs added, ${summary.replaced} failed jobs replaced by results, ${summary.unchanged} already there\n`,
+  );
+
+  const db = openStore(output, { readonly: true });
+  try {
+    const counts = sweepJobCounts(db, summary.sweepId);
+    process.stdout.write(`jobs: ${counts.total} planned, ${counts.done} done, ${counts.failed} failed, ${counts.pending} pending\n`);
+    if (counts.pending > 0) {
+      process.stdout.write(`${counts.pending} jobs have no result in any input: rerun the shards that stopped early (\`cosa sweep status --db ${output}\`), then merge again\n`);
+    }
+  } finally {
+    db.close();
+  }
+  return 0;
+}

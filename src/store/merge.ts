@@ -1,0 +1,228 @@
+// Merging results databases of one sweep, such as those of the shards of a Slurm job array,
+// into one database. Every shard records the sweep's whole plan (design points, layers and
+// job keys) and the results of its own jobs, so a merge copies the plan once and the job rows
+// by key. Merging is idempotent: a job already in the output keeps its row, unless that row
+// is a failure and the input has a result.
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { InputError } from '../input-error.js';
+import { openStore, type Db } from './open.js';
+import { listSweeps, type SweepRow } from './queries.js';
+import { updateNetworkResults } from './write.js';
+
+export interface MergeSummary {
+  sweepName: string;
+  sweepId: number;
+  /** Inputs merged; inputs that hold no sweep yet are skipped and not counted. */
+  merged: number;
+  skipped: string[];
+  /** Job rows new to the output. */
+  added: number;
+  /** Failed jobs of the output replaced by an input's result. */
+  replaced: number;
+  /** Job rows the output already had. */
+  unchanged: number;
+}
+
+interface CheckedInput {
+  path: string;
+  sweep: SweepRow;
+}
+
+/** Merges the sweep results of `inputs` into `output`, which is created when it does not exist. */
+export function mergeResults(output: string, inputs: readonly string[]): MergeSummary {
+  if (inputs.length === 0) throw new InputError('command line', 'IN.sqlite', undefined, 'give at least one database to merge');
+  const outputPath = canonicalPath(output);
+  for (const input of inputs) {
+    if (canonicalPath(input) === outputPath) {
+      throw new InputError(input, 'db', undefined, 'is also the output database; merge into a new file, such as results/SWEEP.sqlite');
+    }
+  }
+
+  // Every input is checked before the output is opened, so a rejected merge writes nothing.
+  const checked = inputs.map(checkInput);
+  const usable = checked.filter((input): input is CheckedInput => input.sweep !== undefined);
+  if (usable.length === 0) {
+    throw new InputError(inputs[0], 'sweeps', undefined, 'none of the databases holds a sweep yet; run `cosa sweep run SPEC --shard I/N` first');
+  }
+  const reference = usable[0];
+  for (const input of usable.slice(1)) checkSameSweep(input, reference);
+
+  const db = openStore(output, { create: true });
+  try {
+    for (const sweep of listSweeps(db)) checkOutputSweep(output, sweep, reference);
+
+    const summary: MergeSummary = {
+      sweepName: reference.sweep.name,
+      sweepId: 0,
+      merged: usable.length,
+      skipped: checked.filter((input) => input.sweep === undefined).map((input) => input.path),
+      added: 0,
+      replaced: 0,
+      unchanged: 0,
+    };
+    for (const input of usable) {
+      const counts = mergeOne(db, output, input);
+      summary.sweepId = counts.sweepId;
+      summary.added += counts.added;
+      summary.replaced += counts.replaced;
+      summary.unchanged += counts.unchanged;
+    }
+
+    updateNetworkResults(db, summary.sweepId);
+    return summary;
+  } finally {
+    db.close();
+  }
+}
+
+/** The path with symbolic links resolved when the file exists, so two names of one file compare equal. */
+function canonicalPath(path: string): string {
+  return existsSync(path) ? realpathSync(path) : resolve(path);
+}
+
+/** Opens an input read-only (which checks its schema version) and returns its single sweep, if any. */
+function checkInput(path: string): { path: string; sweep: SweepRow | undefined } {
+  const db = openStore(path, { readonly: true });
+  try {
+    const sweeps = listSweeps(db);
+    if (sweeps.length > 1) {
+      const names = sweeps.map((sweep) => sweep.name).join(', ');
+      throw new InputError(path, 'sweeps', names, 'holds several sweeps; merge only databases written by `cosa sweep run --shard` for one sweep');
+    }
+    return { path, sweep: sweeps[0] };
+  } finally {
+    db.close();
+  }
+}
+
+/** Rejects `input` unless it holds the sweep of `reference`: the same spec hash and model version. */
+function checkSameSweep(input: CheckedInput, reference: CheckedInput): void {
+  const { sweep } = input;
+  const expected = reference.sweep;
+  if (sweep.specHash !== expected.specHash) {
+    const hint = `is sweep ${sweep.name} (spec hash ${sweep.specHash.slice(0, 12)}), but ${reference.path} is sweep ${expected.name} (spec hash ${expected.specHash.slice(0, 12)}); merge only databases of one sweep spec`;
+    throw new InputError(input.path, 'sweep', sweep.name, hint);
+  }
+  if (sweep.modelVersion !== expected.modelVersion) {
+    const hint = `was written by model version ${sweep.modelVersion}, but ${reference.path} by ${expected.modelVersion}; rerun the older shards with the same cosa version`;
+    throw new InputError(input.path, 'model_version', sweep.modelVersion, hint);
+  }
+}
+
+/** Rejects an output that already holds another sweep, so results of two sweeps never mix by accident. */
+function checkOutputSweep(output: string, sweep: SweepRow, reference: CheckedInput): void {
+  if (sweep.specHash === reference.sweep.specHash && sweep.modelVersion === reference.sweep.modelVersion) return;
+  const expected = reference.sweep;
+  const hint = `holds sweep ${sweep.name} (spec hash ${sweep.specHash.slice(0, 12)}, model version ${sweep.modelVersion}), but the inputs hold sweep ${expected.name} (spec hash ${expected.specHash.slice(0, 12)}, model version ${expected.modelVersion}); merge into a new file or into a database of the same sweep`;
+  throw new InputError(output, 'sweep', sweep.name, hint);
+}
+
+/** Copies one input's sweep plan (if the output lacks it) and its job rows, in one transaction. */
+function mergeOne(db: Db, outputPath: string, input: CheckedInput): { sweepId: number; added: number; replaced: number; unchanged: number } {
+  const source = openStore(input.path, { readonly: true });
+  try {
+    return db.transaction(() => {
+      const existing = db.prepare('SELECT id FROM sweeps WHERE spec_hash = ?').pluck().get(input.sweep.specHash) as number | undefined;
+      let sweepId: number;
+      if (existing === undefined) {
+        sweepId = copyPlan(source, input.sweep.id, db);
+      } else {
+        sweepId = existing;
+        if (planFingerprint(db, sweepId) !== planFingerprint(source, input.sweep.id)) {
+          const hint = `plans other design points, layers or jobs than ${outputPath} for the same spec; a network folder or design file probably changed between runs, so rerun the sweep into a new database`;
+          throw new InputError(input.path, 'plan', input.sweep.name, hint);
+        }
+      }
+      return { sweepId, ...copyJobs(source, input.sweep.id, db) };
+    })();
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * A hash of a sweep's plan: design point keys, layers and the job key of every (design point,
+ * layer shape). Two databases of one sweep spec have equal fingerprints unless the files the
+ * spec names changed between their runs.
+ */
+function planFingerprint(db: Db, sweepId: number): string {
+  const hash = createHash('sha256');
+  const points = db.prepare('SELECT point_index, point_key FROM design_points WHERE sweep_id = ? ORDER BY point_index').raw().all(sweepId);
+  const layers = db.prepare('SELECT network, position, layer_key, repeats FROM layers WHERE sweep_id = ? ORDER BY network, position').raw().all(sweepId);
+  const jobs = db.prepare(`
+    SELECT dp.point_index, pj.layer_key, pj.job_key
+    FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id
+    WHERE dp.sweep_id = ? ORDER BY dp.point_index, pj.layer_key`).raw().all(sweepId);
+  hash.update(JSON.stringify([points, layers, jobs]));
+  return hash.digest('hex');
+}
+
+/** Copies the sweep row, design points, layers (in their order) and point jobs; returns the new sweep id. */
+function copyPlan(source: Db, sourceSweepId: number, db: Db): number {
+  const sweep = source.prepare('SELECT spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at FROM sweeps WHERE id = ?').raw().get(sourceSweepId) as unknown[];
+  const sweepId = Number(db.prepare(`
+    INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...sweep).lastInsertRowid);
+
+  const insertPoint = db.prepare(`
+    INSERT INTO design_points (sweep_id, point_index, point_key, parameters_json, architecture_json, area_um2)
+    VALUES (?, ?, ?, ?, ?, ?)`);
+  const pointIds = new Map<number, number>();
+  const points = source.prepare(`
+    SELECT id, point_index, point_key, parameters_json, architecture_json, area_um2
+    FROM design_points WHERE sweep_id = ? ORDER BY point_index`).raw().all(sourceSweepId) as [number, ...unknown[]][];
+  for (const [sourceId, ...row] of points) {
+    pointIds.set(sourceId, Number(insertPoint.run(sweepId, ...row).lastInsertRowid));
+  }
+
+  // Readers list networks and layers in rowid order, so the layers keep the order of the source.
+  const insertLayer = db.prepare('INSERT INTO layers (sweep_id, network, position, name, layer_key, shape_json, repeats) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const layers = source.prepare('SELECT network, position, name, layer_key, shape_json, repeats FROM layers WHERE sweep_id = ? ORDER BY rowid').raw().all(sourceSweepId) as unknown[][];
+  for (const row of layers) insertLayer.run(sweepId, ...row);
+
+  const insertPointJob = db.prepare('INSERT INTO point_jobs (design_point_id, layer_key, job_key) VALUES (?, ?, ?)');
+  const pointJobs = source.prepare(`
+    SELECT pj.design_point_id, pj.layer_key, pj.job_key
+    FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id
+    WHERE dp.sweep_id = ? ORDER BY pj.rowid`).raw().all(sourceSweepId) as [number, string, string][];
+  for (const [sourcePointId, layerKey, jobKey] of pointJobs) insertPointJob.run(pointIds.get(sourcePointId), layerKey, jobKey);
+  return sweepId;
+}
+
+const JOB_COLUMNS = 'key, status, reason, mapper_status, solve_seconds, worker_seconds, gap, cycles, energy_pj, mapping_yaml, evaluation_json, finished_at';
+
+/**
+ * Copies the rows of the sweep's jobs. A job the output lacks is added. A failed job of the
+ * output is replaced when the input has it done (a later retry succeeded). Otherwise the
+ * output's row stays, so merging an input twice changes nothing.
+ */
+function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; replaced: number; unchanged: number } {
+  const rows = source.prepare(`
+    SELECT ${JOB_COLUMNS} FROM jobs
+    WHERE key IN (
+      SELECT pj.job_key FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id WHERE dp.sweep_id = ?
+    )
+    ORDER BY key`).raw().iterate(sourceSweepId) as IterableIterator<unknown[]>;
+  const statusOf = db.prepare('SELECT status FROM jobs WHERE key = ?').pluck();
+  const placeholders = JOB_COLUMNS.split(',').map(() => '?').join(', ');
+  const insert = db.prepare(`INSERT OR REPLACE INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders})`);
+
+  const counts = { added: 0, replaced: 0, unchanged: 0 };
+  for (const row of rows) {
+    const [key, status] = row as [string, string];
+    const current = statusOf.get(key) as string | undefined;
+    if (current === undefined) {
+      insert.run(...row);
+      counts.added++;
+    } else if (current === 'failed' && status === 'done') {
+      insert.run(...row);
+      counts.replaced++;
+    } else {
+      counts.unchanged++;
+    }
+  }
+  return counts;
+}
