@@ -21,6 +21,15 @@ export interface MapperSettings {
   samples?: number;
   /** Seed of the random mapper. */
   seed?: number;
+  /** CoSA objective weights; the preset of `objective` when absent. */
+  weights?: { compute: number; traffic: number; utilization: number };
+  /**
+   * Pad every dimension whose largest prime factor exceeds 7 up to the next 7-smooth size (79 to 80,
+   * 161 to 162) and schedule the padded layer; the evaluation counts the padded work.
+   */
+  padding?: boolean;
+  /** CoSA only: polish the solver's mapping by local search with the cost model (default true). */
+  refine?: boolean;
 }
 
 export type ScheduleStatus = 'optimal' | 'time_limit' | 'infeasible' | 'no_incumbent';
@@ -31,6 +40,8 @@ export interface ScheduleResult {
   mapping?: Mapping;
   /** The cost model's evaluation of `mapping`. */
   evaluation?: Evaluation;
+  /** The layer that `mapping` maps: the padded layer when padding changed a dimension. */
+  layer?: Layer;
   /** Why no mapping was found: the binding constraint, or the solver's message. */
   reason?: string;
   solveSeconds: number;

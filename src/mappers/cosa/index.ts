@@ -1,0 +1,70 @@
+// The CoSA mapper: build the mixed-integer program, solve it with HiGHS, decode the mapping,
+// check it with the cost model (repairing it if the model rejects it) and polish it by local search.
+import type { Architecture } from '../../arch/types.js';
+import { evaluate } from '../../model/evaluate.js';
+import type { Layer } from '../../workload/layer.js';
+import { infeasibilityReason } from '../feasibility.js';
+import { refineMapping, repairMapping, type Scored } from '../refine.js';
+import type { KeepPattern, MapperSettings, ScheduleResult } from '../types.js';
+import { decodeMapping } from './decode.js';
+import { buildProgram, OBJECTIVE_PRESETS } from './formulation.js';
+import { solveModel } from './solver.js';
+
+export const DEFAULT_MIP_REL_GAP = 0.01;
+export const DEFAULT_TIME_LIMIT_S = 10;
+
+/**
+ * Local search budget after the solve. An evaluation of a ResNet-50 layer on Simba takes tens of
+ * microseconds, so this stays a small part of a layer's time.
+ */
+const REFINE_EVALUATIONS = 3000;
+const REFINE_SECONDS = 0.5;
+
+export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const timeLimitS = settings.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
+
+  const reason = infeasibilityReason(arch, layer, keep);
+  if (reason !== undefined) return { status: 'infeasible', reason, solveSeconds: elapsed() };
+
+  const weights = settings.weights ?? OBJECTIVE_PRESETS[settings.objective];
+  const program = buildProgram(arch, layer, keep, weights);
+  const outcome = await solveModel(program.model, { mipRelGap: settings.mipRelGap ?? DEFAULT_MIP_REL_GAP, timeLimitS });
+
+  if (outcome.status === 'infeasible') {
+    const rows = outcome.conflictRows?.join(', ');
+    const detail = rows === undefined ? 'HiGHS proved the program infeasible' : `HiGHS proved the program infeasible; conflicting constraints: ${rows}`;
+    return { status: 'infeasible', reason: detail, solveSeconds: elapsed() };
+  }
+  if (outcome.status === 'no_incumbent') {
+    return { status: 'no_incumbent', reason: `HiGHS found no feasible mapping within the time limit of ${timeLimitS} s`, solveSeconds: elapsed() };
+  }
+  if (outcome.status === 'error' || outcome.values === undefined) {
+    return { status: 'no_incumbent', reason: outcome.message ?? 'HiGHS returned no solution', solveSeconds: elapsed() };
+  }
+
+  const decoded = decodeMapping(program, outcome.values);
+  const checked = evaluate(arch, layer, decoded);
+  const start: Scored | undefined = checked.ok ? { mapping: decoded, evaluation: checked } : repairMapping(arch, layer, decoded);
+  if (start === undefined) {
+    const error = checked.ok ? '' : checked.error;
+    return { status: 'no_incumbent', reason: `the decoded mapping is invalid and could not be repaired: ${error}`, solveSeconds: elapsed() };
+  }
+
+  let best = start;
+  if (settings.refine !== false) {
+    const remaining = Math.max(0, timeLimitS - elapsed());
+    best = refineMapping(arch, layer, start, settings.objective, { seconds: Math.min(REFINE_SECONDS, remaining), evaluations: REFINE_EVALUATIONS });
+  }
+
+  return {
+    status: outcome.status,
+    mapping: best.mapping,
+    evaluation: best.evaluation,
+    solveSeconds: elapsed(),
+    mipObjective: outcome.objective,
+    mipBound: outcome.bound,
+    gap: outcome.gap,
+  };
+}

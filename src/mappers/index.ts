@@ -1,0 +1,41 @@
+// Entry point of the mappers: pads the layer when asked and dispatches by mapper name.
+import type { Architecture } from '../arch/types.js';
+import { DIMENSIONS, type Layer } from '../workload/layer.js';
+import { largestPrimeFactor, padToFriendly } from '../workload/primes.js';
+import { cosaMapper } from './cosa/index.js';
+import { exhaustiveMapper } from './exhaustive.js';
+import { randomMapper } from './random.js';
+import type { KeepPattern, Mapper, MapperName, MapperSettings, ScheduleResult } from './types.js';
+
+export const MAPPERS: Record<MapperName, Mapper> = {
+  cosa: cosaMapper,
+  random: randomMapper,
+  exhaustive: exhaustiveMapper,
+};
+
+/** Largest prime a padded dimension may contain: 2, 3, 5 and 7 tile well on power-of-two meshes. */
+const PADDING_MAX_PRIME = 7;
+
+export async function runMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
+  const mapper = MAPPERS[settings.name];
+  if (mapper === undefined) throw new Error(`unknown mapper ${String(settings.name)}; expected one of ${Object.keys(MAPPERS).join(', ')}`);
+
+  const scheduled = settings.padding === true ? padLayer(layer) : layer;
+  const result = await mapper(arch, scheduled, keep, settings);
+  return scheduled === layer ? result : { ...result, layer: scheduled };
+}
+
+/**
+ * The layer with each dimension whose largest prime factor exceeds 7 raised to the next 7-smooth
+ * size; the same object when nothing changes. Padded positions are computed like real ones.
+ */
+export function padLayer(layer: Layer): Layer {
+  const padded = { ...layer };
+  let changed = false;
+  for (const dimension of DIMENSIONS) {
+    if (largestPrimeFactor(layer[dimension]) <= PADDING_MAX_PRIME) continue;
+    padded[dimension] = padToFriendly(layer[dimension], PADDING_MAX_PRIME);
+    changed = true;
+  }
+  return changed ? padded : layer;
+}
