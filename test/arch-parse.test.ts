@@ -115,6 +115,11 @@ describe('flat format rules', () => {
     expect(spec.levels[0].technology).toBe('DRAM');
   });
 
+  it('rejects a clustered DRAM', () => {
+    const error = inputError(() => parseArchitectureSpec(flatArch('  - {name: D, technology: DRAM, instances: 1, cluster-size: 2}'), 'a.yaml'));
+    expect(error.field).toBe('arch.storage[0].cluster-size');
+  });
+
   it('derives meshX from meshY', () => {
     const spec = parseArchitectureSpec(flatArch('  - {name: Buffer, entries: 8, instances: 8, meshY: 2}'), 'a.yaml');
     expect(spec.levels[0].meshX).toBe(4);

@@ -112,6 +112,9 @@ export function parseStorageAttributes(name: string, attributes: YamlMap, contex
   const { blockSize, clusterSize } = readBlockAndCluster(attributes, wordBits, file, path);
   const technology = readTechnology(attributes, context);
   const entries = technology === 'DRAM' ? undefined : readEntries(attributes, wordBits, blockSize, file, path);
+  if (technology === 'DRAM' && clusterSize !== 1) {
+    throw new InputError(file, `${path}.cluster-size`, clusterSize, 'DRAM must have cluster-size 1, as Timeloop requires');
+  }
   const { instances, meshX } = readInstances(attributes, context);
   const { readBandwidth, writeBandwidth } = readBandwidths(attributes, file, path);
 
