@@ -9,6 +9,7 @@ import { registerExportCommand } from './commands/export.js';
 import { registerParetoCommand } from './commands/pareto.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerResultsCommand } from './commands/results-merge.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { configureErrorHandling } from './errors.js';
 
@@ -26,6 +27,7 @@ registerParetoCommand(program);
 registerExportCommand(program);
 registerReportCommand(program);
 registerResultsCommand(program);
+registerScheduleCommand(program);
 
 await program.parseAsync(process.argv);
 

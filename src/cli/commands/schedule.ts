@@ -1,0 +1,171 @@
+// `cosa schedule`: find a mapping of one layer on one architecture with CoSA (or a baseline
+// mapper), evaluate it with the cost model and optionally write it as Timeloop mapping YAML.
+import { writeFileSync } from 'node:fs';
+
+import type { Command } from 'commander';
+
+import { defaultKeep, parseMapspaceKeep } from '../../arch/bypass.js';
+import { loadArchitecture } from '../../arch/load.js';
+import { InputError } from '../../input-error.js';
+import { DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S } from '../../mappers/cosa/index.js';
+import { runMapper } from '../../mappers/index.js';
+import type { MapperName, MapperSettings, Objective, ScheduleResult } from '../../mappers/types.js';
+import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
+import { writeMappingYaml } from '../../mapping/write.js';
+import { DIMENSIONS, type Layer } from '../../workload/layer.js';
+import { loadProblem } from '../../workload/problem.js';
+import { readTextFile } from '../../workload/yaml-input.js';
+import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
+import { formatTotals } from '../evaluation-text.js';
+
+interface ScheduleOptions {
+  arch: string;
+  problem: string;
+  mapspace?: string;
+  ert?: string;
+  mapper: string;
+  objective: string;
+  timeLimit: string;
+  mipGap?: string;
+  samples?: string;
+  seed?: string;
+  padding?: boolean;
+  refine: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+const MAPPER_NAMES: readonly MapperName[] = ['cosa', 'random', 'exhaustive'];
+const OBJECTIVES: readonly Objective[] = ['latency', 'energy', 'edp'];
+const COMMAND_LINE = 'command line';
+
+const EXIT_STATUS_HELP = `
+Exit status:
+  0  a mapping was found; it is printed (and written with --out)
+  1  no mapping exists (infeasible: the reason names the binding constraint) or none was found in time
+  2  an input file or option is missing or malformed; one line names the file, field and value
+
+With --json the output is the cost model's JSON for the mapping plus a "schedule" object:
+mapper, status (optimal, time_limit, infeasible, no_incumbent), solve_seconds, mip_objective,
+mip_bound and gap (HiGHS's relative gap of the log-space objective; CoSA only).`;
+
+export function registerScheduleCommand(program: Command): void {
+  program
+    .command('schedule')
+    .summary('find a mapping of one layer with CoSA (a MIP solved by HiGHS) or a baseline mapper')
+    .description(
+      'Schedule one layer on one architecture: solve CoSA\'s mixed-integer program with HiGHS (or sample ' +
+        'or enumerate mappings), check the mapping with the cost model and print it with its cycles and energy.',
+    )
+    .requiredOption('--arch <file>', 'architecture YAML (Timeloop `arch:` with arithmetic and storage levels, innermost first)')
+    .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides and dilations)')
+    .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps (default: every level keeps everything)')
+    .option('--ert <file>', 'energy and area tables (ERT in pJ per action, ART in um² per instance; default: built-in component estimates)')
+    .option('--mapper <name>', `mapper: ${MAPPER_NAMES.join(', ')}`, 'cosa')
+    .option('--objective <name>', `quantity to minimize: latency (cycles), energy (pJ) or edp (cycles × pJ)`, 'edp')
+    .option('--time-limit <seconds>', 'wall-clock limit of the search, in seconds', String(DEFAULT_TIME_LIMIT_S))
+    .option('--mip-gap <fraction>', `relative MIP gap at which HiGHS stops (cosa)`, String(DEFAULT_MIP_REL_GAP))
+    .option('--samples <count>', 'number of random mappings to draw (random; default: until the time limit)')
+    .option('--seed <integer>', 'seed of the random mapper', '1')
+    .option('--padding', 'pad dimensions with a prime factor above 7 to the next 7-smooth size (79 to 80) and schedule the padded layer')
+    .option('--no-refine', 'skip the local search that polishes the solver\'s mapping with the cost model (cosa)')
+    .option('--out <file>', 'write the mapping as Timeloop mapping YAML, which timeloop-model accepts')
+    .option('--json', 'print one JSON object: the cost model\'s statistics plus a "schedule" object')
+    .addHelpText('after', EXIT_STATUS_HELP)
+    .action(runAction(scheduleCommand));
+}
+
+async function scheduleCommand(options: ScheduleOptions): Promise<number> {
+  const settings = readSettings(options);
+  const arch = loadArchitecture(options.arch, { ertPath: options.ert });
+  const layer = loadProblem(options.problem);
+  const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
+
+  const result = await runMapper(arch, layer, keep, settings);
+  const schedule = scheduleSummary(settings.name, result, layer);
+
+  if (result.mapping !== undefined && options.out !== undefined) writeFileSync(options.out, writeMappingYaml(arch, result.mapping));
+
+  if (options.json) {
+    const body = result.evaluation ?? { ok: false, error: result.reason ?? `no mapping (status ${result.status})` };
+    process.stdout.write(`${JSON.stringify({ ...body, schedule }, null, 2)}\n`);
+    return result.mapping === undefined ? EXIT_FAILURE : EXIT_OK;
+  }
+
+  if (result.mapping === undefined || result.evaluation === undefined) {
+    process.stderr.write(`no mapping (${result.status}): ${result.reason ?? 'no reason given'}\n`);
+    return EXIT_FAILURE;
+  }
+  if (schedule.padded_layer !== undefined) {
+    process.stdout.write(`padded layer: ${DIMENSIONS.map((dimension) => `${dimension}=${schedule.padded_layer![dimension]}`).join(' ')}\n`);
+  }
+  process.stdout.write(`${printLoopNest(arch, result.mapping, tileSizesOf(arch, result.evaluation))}\n`);
+  process.stdout.write(`${formatTotals(result.evaluation)}\n`);
+  process.stdout.write(`${formatSchedule(schedule)}\n`);
+  return EXIT_OK;
+}
+
+interface ScheduleSummary {
+  mapper: MapperName;
+  status: ScheduleResult['status'];
+  solve_seconds: number;
+  mip_objective?: number;
+  mip_bound?: number;
+  gap?: number;
+  reason?: string;
+  /** The layer the mapping is for, when padding changed it. */
+  padded_layer?: Layer;
+}
+
+function scheduleSummary(mapper: MapperName, result: ScheduleResult, layer: Layer): ScheduleSummary {
+  const summary: ScheduleSummary = { mapper, status: result.status, solve_seconds: result.solveSeconds };
+  if (result.mipObjective !== undefined) summary.mip_objective = result.mipObjective;
+  if (result.mipBound !== undefined) summary.mip_bound = result.mipBound;
+  if (result.gap !== undefined) summary.gap = result.gap;
+  if (result.reason !== undefined) summary.reason = result.reason;
+  if (result.layer !== undefined && result.layer !== layer) summary.padded_layer = result.layer;
+  return summary;
+}
+
+function formatSchedule(summary: ScheduleSummary): string {
+  const parts = [`mapper ${summary.mapper}`, `status ${summary.status}`, `solve ${summary.solve_seconds.toFixed(3)} s`];
+  if (summary.gap !== undefined) parts.push(`MIP gap ${(summary.gap * 100).toFixed(2)} %`);
+  return parts.join(', ');
+}
+
+function readSettings(options: ScheduleOptions): MapperSettings {
+  const name = options.mapper as MapperName;
+  if (!MAPPER_NAMES.includes(name)) throw new InputError(COMMAND_LINE, '--mapper', options.mapper, `expected one of ${MAPPER_NAMES.join(', ')}`);
+  const objective = options.objective as Objective;
+  if (!OBJECTIVES.includes(objective)) throw new InputError(COMMAND_LINE, '--objective', options.objective, `expected one of ${OBJECTIVES.join(', ')}`);
+
+  const settings: MapperSettings = {
+    name,
+    objective,
+    timeLimitS: positiveNumber(options.timeLimit, '--time-limit'),
+    mipRelGap: fraction(options.mipGap ?? String(DEFAULT_MIP_REL_GAP), '--mip-gap'),
+    seed: integer(options.seed ?? '1', '--seed', 0),
+    padding: options.padding === true,
+    refine: options.refine,
+  };
+  if (options.samples !== undefined) settings.samples = integer(options.samples, '--samples', 1);
+  return settings;
+}
+
+function positiveNumber(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(COMMAND_LINE, option, text, 'must be a positive number');
+  return value;
+}
+
+function fraction(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || value >= 1) throw new InputError(COMMAND_LINE, option, text, 'must be a number in [0, 1)');
+  return value;
+}
+
+function integer(text: string, option: string, minimum: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < minimum) throw new InputError(COMMAND_LINE, option, text, `must be an integer ≥ ${minimum}`);
+  return value;
+}
