@@ -123,6 +123,13 @@ describe('design parameters', () => {
     expect(totalArea(wider)).toBeGreaterThan(totalArea(base));
   });
 
+  it('set the MAC number format', () => {
+    const integer = buildDesign('simba').architecture.arithmetic;
+    const float = buildDesign('simba', { mac_type: 'fp16', word_bits: 16 }).architecture.arithmetic;
+    expect(float.macEnergyPJ).toBeCloseTo(2.0, 12);
+    expect(float.areaUm2).toBeGreaterThan(integer.areaUm2);
+  });
+
   it('set the DRAM type and bandwidth', () => {
     const dram = buildDesign('simba', { dram: 'HBM2', dram_bandwidth: '16' }).architecture.levels.at(-1)!;
     expect(dram.readBandwidth).toBe(16);
