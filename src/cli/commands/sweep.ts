@@ -1,8 +1,9 @@
-// `cosa sweep run` and `cosa sweep status`.
+// `cosa sweep run`, `cosa sweep status` and `cosa sweep slurm`.
 import type { Command } from 'commander';
 
 import { runAction } from '../errors.js';
 import { statusCommand } from './status.js';
+import { addSweepSlurmCommand } from './sweep-slurm.js';
 import { sweepRunCommand } from './sweep-run.js';
 
 export function registerSweepCommand(program: Command): void {
@@ -30,4 +31,6 @@ export function registerSweepCommand(program: Command): void {
     .requiredOption('--db <file>', 'results database written by `cosa sweep run`')
     .option('--sweep <name>', 'only this sweep (default: every sweep in the database)')
     .action(runAction(statusCommand));
+
+  addSweepSlurmCommand(sweep);
 }
