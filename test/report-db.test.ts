@@ -48,6 +48,9 @@ const PROBLEMS: Record<string, Record<string, string>> = {
   },
 };
 
+/** Grid indices of the design points whose first layer failed and whose first layer is pending. */
+const FAILED_POINT = 2;
+const PENDING_POINT = 5;
 const FAILURE_REASON = 'infeasible: the Inputs tile of conv1 exceeds InputBuffer (1152 > 512 words)';
 
 interface RunResult {
@@ -81,7 +84,7 @@ function syntheticResult(plan: SweepPlan, jobIndex: number): JobResult {
 }
 
 /** Writes the sweep with every job done except one failed and one pending, on two design points. */
-function buildDatabase(dir: string): { dbPath: string; failedPoint: number; pendingPoint: number } {
+function buildDatabase(dir: string): string {
   for (const [network, files] of Object.entries(PROBLEMS)) {
     mkdirSync(join(dir, network), { recursive: true });
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, network, file), text);
@@ -93,18 +96,15 @@ function buildDatabase(dir: string): { dbPath: string; failedPoint: number; pend
   const db = openStore(dbPath, { create: true });
   const sweepId = registerSweep(db, plan);
 
-  const failedJob = plan.pointJobs.find((entry) => entry.pointIndex === 2)!.jobKey;
-  const pendingJob = plan.pointJobs.find((entry) => entry.pointIndex === 5)!.jobKey;
+  const failedJob = plan.pointJobs.find((entry) => entry.pointIndex === FAILED_POINT)!.jobKey;
+  const pendingJob = plan.pointJobs.find((entry) => entry.pointIndex === PENDING_POINT)!.jobKey;
   const results = plan.jobs
     .map((job, index): JobResult => (job.key === failedJob ? { key: job.key, status: 'failed', reason: FAILURE_REASON } : syntheticResult(plan, index)))
     .filter((result) => result.key !== pendingJob);
   jobResultWriter(db)(results);
   updateNetworkResults(db, sweepId);
-
-  const pointId = (index: number) => db.prepare('SELECT id FROM design_points WHERE point_index = ?').pluck().get(index) as number;
-  const ids = { failedPoint: pointId(2), pendingPoint: pointId(5) };
   db.close();
-  return { dbPath, ...ids };
+  return dbPath;
 }
 
 function dominates(a: number[], b: number[]): boolean {
@@ -119,13 +119,13 @@ function bruteForceFront(rows: DesignPointResult[], metrics: ('latencyCycles' | 
 }
 
 let workDir: string;
-let database: { dbPath: string; failedPoint: number; pendingPoint: number };
+let dbPath: string;
 const storedRows = new Map<string, DesignPointResult[]>();
 
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'cosa-report-db-'));
-  database = buildDatabase(workDir);
-  const db = openStore(database.dbPath, { readonly: true });
+  dbPath = buildDatabase(workDir);
+  const db = openStore(dbPath, { readonly: true });
   for (const network of NETWORKS) {
     storedRows.set(network, designPointResults(db, db.prepare('SELECT id FROM sweeps').pluck().get() as number, network));
   }
@@ -138,34 +138,34 @@ afterAll(() => {
 
 describe('loadReportData', () => {
   it('marks the failed and pending points incomplete', () => {
-    const data = loadReportData(database.dbPath);
+    const data = loadReportData(dbPath);
     const tinynet = data.networks.find((network) => network.name === 'tinynet')!;
-    const incomplete = tinynet.points.filter((point) => !point.complete).map((point) => point.id);
-    expect(incomplete.sort()).toEqual([database.failedPoint, database.pendingPoint].sort());
+    const incomplete = tinynet.points.filter((point) => !point.complete).map((point) => point.index);
+    expect(incomplete).toEqual([FAILED_POINT, PENDING_POINT]);
   });
 
   it('lists the failure with its layer', () => {
-    const data = loadReportData(database.dbPath);
-    expect(data.status.failures).toEqual([{ designPointId: database.failedPoint, layer: 'conv1', reason: FAILURE_REASON }]);
+    const data = loadReportData(dbPath);
+    expect(data.status.failures).toEqual([{ pointIndex: FAILED_POINT, layer: 'conv1', reason: FAILURE_REASON }]);
     expect(data.status.reasons).toEqual([{ reason: FAILURE_REASON, jobs: 1 }]);
     expect(data.status.jobs.failed).toBe(1);
     expect(data.status.jobs.pending).toBe(1);
   });
 
   it('keeps per-layer results aligned with layers', () => {
-    const tinynet = loadReportData(database.dbPath).networks.find((network) => network.name === 'tinynet')!;
+    const tinynet = loadReportData(dbPath).networks.find((network) => network.name === 'tinynet')!;
     expect(tinynet.layers.map((layer) => layer.name)).toEqual(['conv1', 'conv2', 'fc']);
     expect(tinynet.layers[1].repeats).toBe(3);
     expect(tinynet.layers[1].shape).toBe('R3 S3 P4 Q4 C16 K32 N1 stride 2');
     for (const point of tinynet.points) expect(point.layers).toHaveLength(3);
 
-    const failed = tinynet.points.find((point) => point.id === database.failedPoint)!;
+    const failed = tinynet.points.find((point) => point.index === FAILED_POINT)!;
     expect(failed.layers[0].status).toBe('failed');
     expect(failed.layers[0].reason).toBe(FAILURE_REASON);
   });
 
   it('matches brute-force fronts', () => {
-    for (const network of loadReportData(database.dbPath).networks) {
+    for (const network of loadReportData(dbPath).networks) {
       const rows = storedRows.get(network.name)!;
       expect(network.points.filter((point) => point.pareto.latencyEnergy)).toHaveLength(bruteForceFront(rows, ['latencyCycles', 'energyPJ']));
       expect(network.points.filter((point) => point.pareto.energyArea)).toHaveLength(bruteForceFront(rows, ['energyPJ', 'areaUm2']));
@@ -176,19 +176,19 @@ describe('loadReportData', () => {
   });
 
   it('restricts to one network', () => {
-    const data = loadReportData(database.dbPath, { network: 'gemmnet' });
+    const data = loadReportData(dbPath, { network: 'gemmnet' });
     expect(data.networks.map((network) => network.name)).toEqual(['gemmnet']);
   });
 
   it('writeReport counts plotted points', () => {
-    const written = writeReport(database.dbPath, join(workDir, 'written', 'report.html'));
+    const written = writeReport(dbPath, join(workDir, 'written', 'report.html'));
     expect(written.networks).toBe(2);
     expect(written.plottedPoints).toBe(10 + 12);
     expect(existsSync(written.path)).toBe(true);
   });
 
   it('rejects an unknown colour parameter', () => {
-    expect(() => loadReportData(database.dbPath, { colorBy: 'pe' })).toThrow(InputError);
+    expect(() => loadReportData(dbPath, { colorBy: 'pe' })).toThrow(InputError);
   });
 });
 
@@ -200,7 +200,7 @@ describe.skipIf(skipBrowserTests)('report of a stored sweep in Chromium', () => 
   // test covers the same code as vitest transforms it.
   beforeAll(async () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
-    const result = runCli(['report', '--db', database.dbPath, '--out', htmlPath]);
+    const result = runCli(['report', '--db', dbPath, '--out', htmlPath]);
     expect(result.stderr).toBe('');
     report = await openReport(htmlPath);
   });
@@ -239,9 +239,9 @@ describe.skipIf(skipBrowserTests)('report of a stored sweep in Chromium', () => 
   it('shows per-layer bars of a clicked point', async () => {
     const section = report.page.locator('section[data-network="tinynet"]');
     const firstRow = section.locator('table.pareto tbody tr').first();
-    const pointId = await firstRow.getAttribute('data-point-id');
+    const pointIndex = await firstRow.getAttribute('data-point-index');
     await firstRow.click();
-    expect(await section.locator('.layer-chart').getAttribute('data-point-id')).toBe(pointId);
+    expect(await section.locator('.layer-chart').getAttribute('data-point-index')).toBe(pointIndex);
     expect(await chartSeriesCounts(report.page, 'section[data-network="tinynet"] .layer-chart')).toEqual({ 'layer-latency': 3, 'layer-energy': 3 });
   });
 
@@ -254,7 +254,7 @@ describe.skipIf(skipBrowserTests)('report of a stored sweep in Chromium', () => 
 describe('cosa report', () => {
   it('writes the report and prints its path', () => {
     const outPath = join(workDir, 'out', 'report.html');
-    const result = runCli(['report', '--db', database.dbPath, '--out', outPath, '--color-by', 'dram']);
+    const result = runCli(['report', '--db', dbPath, '--out', outPath, '--color-by', 'dram']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(outPath);
@@ -262,13 +262,13 @@ describe('cosa report', () => {
   });
 
   it('defaults the output beside the database', () => {
-    const result = runCli(['report', '--db', database.dbPath, '--network', 'gemmnet']);
+    const result = runCli(['report', '--db', dbPath, '--network', 'gemmnet']);
     expect(result.status).toBe(0);
     expect(existsSync(join(workDir, 'results.html'))).toBe(true);
   });
 
   it('rejects an unknown network', () => {
-    const result = runCli(['report', '--db', database.dbPath, '--network', 'resnet50', '--out', join(workDir, 'unused.html')]);
+    const result = runCli(['report', '--db', dbPath, '--network', 'resnet50', '--out', join(workDir, 'unused.html')]);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('tinynet, gemmnet');
@@ -314,11 +314,11 @@ describe('cosa report on unusable databases', () => {
 
   for (const { name, make, message } of cases) {
     it(`reports ${name} in one line`, () => {
-      const dbPath = join(workDir, `${name.replace(/\W+/g, '-')}.sqlite`);
+      const casePath = join(workDir, `${name.replace(/\W+/g, '-')}.sqlite`);
       const outPath = join(workDir, `${name.replace(/\W+/g, '-')}.html`);
-      make(dbPath);
+      make(casePath);
 
-      const result = runCli(['report', '--db', dbPath, '--out', outPath]);
+      const result = runCli(['report', '--db', casePath, '--out', outPath]);
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -39,7 +39,7 @@ function layerResults(cycles: number, energy: number): ReportLayerResult[] {
 
 function fixture(): ReportData {
   const points: ReportPoint[] = COMPLETE_POINTS.map(([pes, glb, cycles, energy, area], index) => ({
-    id: index + 1,
+    index,
     parameters: { pes, lanes: 8, global_buffer_kib: glb, dram: index % 2 === 0 ? 'LPDDR4' : 'HBM2' },
     complete: true,
     latencyCycles: cycles,
@@ -51,7 +51,7 @@ function fixture(): ReportData {
     layers: layerResults(cycles, energy),
   }));
   points.push({
-    id: 7,
+    index: 6,
     parameters: { pes: 256, lanes: 8, global_buffer_kib: 512, dram: '</script><b>x</b>' },
     complete: false,
     latencyCycles: null,
@@ -97,7 +97,7 @@ function fixture(): ReportData {
     status: {
       jobs: { done: 19, failed: 1, pending: 1 },
       reasons: [{ reason: 'infeasible: Weights tile exceeds <GlobalBuffer>', jobs: 1 }],
-      failures: [{ designPointId: 7, layer: 'conv2', reason: 'infeasible: Weights tile exceeds <GlobalBuffer>' }],
+      failures: [{ pointIndex: 6, layer: 'conv2', reason: 'infeasible: Weights tile exceeds <GlobalBuffer>' }],
     },
   };
 }
@@ -212,10 +212,10 @@ describe.skipIf(skipBrowserTests)('report in Chromium', () => {
 
   it('shows the layers of a clicked table row', async () => {
     const layerChart = report.page.locator('.layer-chart');
-    await report.page.locator('table.pareto tbody tr[data-point-id="2"]').click();
-    expect(await layerChart.getAttribute('data-point-id')).toBe('2');
+    await report.page.locator('table.pareto tbody tr[data-point-index="1"]').click();
+    expect(await layerChart.getAttribute('data-point-index')).toBe('1');
     expect(await chartSeriesCounts(report.page, '.layer-chart')).toEqual({ 'layer-latency': 3, 'layer-energy': 3 });
-    expect(await report.page.inputValue('select.point-select')).toBe('2');
+    expect(await report.page.inputValue('select.point-select')).toBe('1');
   });
 
   it('lists the failure with its reason', async () => {

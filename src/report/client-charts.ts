@@ -15,7 +15,7 @@ export interface PlotSpec {
   yName: string;
 }
 
-/** A point as the scatter series stores it: x, y, design point id, colour value. */
+/** A point as the scatter series stores it: x, y, design point index, colour value. */
 type PointTuple = [number, number, number, number];
 
 export function plotSpecs(): PlotSpec[] {
@@ -48,8 +48,14 @@ export function pointTooltip(point: ReportPoint, names: string[]): string {
     ['area', `${formatNumber(point.areaUm2)} µm²`],
     ['EDP', `${formatNumber(point.edpJCycles)} J·cycles`],
   );
+  const fronts = [
+    point.pareto.latencyEnergy ? 'latency–energy' : '',
+    point.pareto.energyArea ? 'energy–area' : '',
+    point.pareto.latencyEnergyArea ? 'latency–energy–area' : '',
+  ].filter((name) => name !== '');
+  rows.push(['Pareto-optimal by', fronts.length === 0 ? 'none' : fronts.join(', ')]);
   const body = rows.map(([name, value]) => `<tr><td>${escape(name)}</td><td><b>${escape(value)}</b></td></tr>`).join('');
-  return `<div>Design point #${point.id}</div><table>${body}</table>`;
+  return `<div>Design point ${point.index}</div><table>${body}</table>`;
 }
 
 /** Chooses a log axis when the values span more than 10×, since a linear axis then squeezes the small ones together. */
@@ -121,14 +127,14 @@ export function scatterOption(
   network: NetworkReport,
   spec: PlotSpec,
   colorBy: string | null,
-  selectedId: number | null,
+  selectedIndex: number | null,
   parameterNames: string[],
 ): EChartsOption {
   const points = network.points.filter((point) => point.complete);
   const front = frontPoints(points, spec);
   const scale = colorScale(points, colorBy);
-  const tuple = (point: ReportPoint): PointTuple => [point[spec.x] as number, point[spec.y] as number, point.id, scale.colorValue(point)];
-  const selected = points.filter((point) => point.id === selectedId);
+  const tuple = (point: ReportPoint): PointTuple => [point[spec.x] as number, point[spec.y] as number, point.index, scale.colorValue(point)];
+  const selected = points.filter((point) => point.index === selectedIndex);
 
   const pointSeries: ScatterSeriesOption = { id: 'points', name: 'design points', type: 'scatter', symbolSize: 9, data: points.map(tuple) };
   const frontSeries: ScatterSeriesOption = {
@@ -166,8 +172,8 @@ export function scatterOption(
       trigger: 'item',
       formatter: (params) => {
         const item = Array.isArray(params) ? params[0] : params;
-        const id = (item.data as PointTuple)[2];
-        const point = points.find((candidate) => candidate.id === id);
+        const index = (item.data as PointTuple)[2];
+        const point = points.find((candidate) => candidate.index === index);
         return point === undefined ? '' : pointTooltip(point, parameterNames);
       },
     },
@@ -194,7 +200,7 @@ export function layerBarsOption(network: NetworkReport, point: ReportPoint, para
   return {
     animation: false,
     title: {
-      text: `Per-layer latency and energy of design point #${point.id}`,
+      text: `Per-layer latency and energy of design point ${point.index}`,
       subtext: formatParameters(point, parameterNames),
       left: 'center',
       textStyle: { fontSize: 14 },

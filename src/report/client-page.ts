@@ -48,11 +48,11 @@ export function setUpNetwork(
   });
 
   let colorBy = initialColorBy;
-  let selectedId = defaultPoint(network)?.id ?? null;
+  let selectedIndex = defaultPoint(network)?.index ?? null;
 
   const drawScatters = () => {
     for (const { spec, element, chart } of scatters) {
-      const option = charts.scatterOption(network, spec, colorBy, selectedId, parameterNames);
+      const option = charts.scatterOption(network, spec, colorBy, selectedIndex, parameterNames);
       chart.setOption(option, { notMerge: true });
 
       // Counts of what is drawn, read back from the chart's own option, for tests and scripts.
@@ -63,17 +63,17 @@ export function setUpNetwork(
   };
 
   const drawLayers = () => {
-    const point = network.points.find((candidate) => candidate.id === selectedId);
+    const point = network.points.find((candidate) => candidate.index === selectedIndex);
     if (layerChart === null || point === undefined) return;
     layerChart.setOption(charts.layerBarsOption(network, point, parameterNames), { notMerge: true });
-    if (layerElement !== null) layerElement.dataset.pointId = String(point.id);
+    if (layerElement !== null) layerElement.dataset.pointIndex = String(point.index);
   };
 
-  const select = (id: number) => {
-    selectedId = id;
-    if (pointSelect !== null) pointSelect.value = String(id);
-    for (const row of section.querySelectorAll<HTMLElement>('tr[data-point-id]')) {
-      row.classList.toggle('selected', Number(row.dataset.pointId) === id);
+  const select = (index: number) => {
+    selectedIndex = index;
+    if (pointSelect !== null) pointSelect.value = String(index);
+    for (const row of section.querySelectorAll<HTMLElement>('tr[data-point-index]')) {
+      row.classList.toggle('selected', Number(row.dataset.pointIndex) === index);
     }
     drawScatters();
     drawLayers();
@@ -90,13 +90,13 @@ export function setUpNetwork(
     drawScatters();
   });
   pointSelect?.addEventListener('change', () => select(Number(pointSelect.value)));
-  for (const row of section.querySelectorAll<HTMLElement>('tr[data-point-id]')) {
-    row.addEventListener('click', () => select(Number(row.dataset.pointId)));
+  for (const row of section.querySelectorAll<HTMLElement>('tr[data-point-index]')) {
+    row.addEventListener('click', () => select(Number(row.dataset.pointIndex)));
   }
 
   if (colorSelect !== null) colorSelect.value = colorBy ?? '';
-  if (selectedId === null) drawScatters();
-  else select(selectedId);
+  if (selectedIndex === null) drawScatters();
+  else select(selectedIndex);
   return [...scatters.map((scatter) => scatter.chart), ...(layerChart === null ? [] : [layerChart])];
 }
 

@@ -33,8 +33,8 @@ export interface ParetoFlags {
 
 /** One design point's figures for one network, summed over layers × repeats. */
 export interface ReportPoint {
-  /** The design point's id in the store. */
-  id: number;
+  /** The design point's index in the sweep's grid, from 0, as `cosa pareto` prints it. */
+  index: number;
   parameters: Record<string, ParameterValue>;
   /** False when a layer failed or is pending; the sums are then partial and are not plotted. */
   complete: boolean;
@@ -58,7 +58,8 @@ export interface JobCounts {
 
 /** A failed job as the status section lists it. */
 export interface JobFailure {
-  designPointId: number;
+  /** Grid index of the design point, as in ReportPoint.index. */
+  pointIndex: number;
   layer: string;
   reason: string;
 }

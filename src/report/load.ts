@@ -77,8 +77,8 @@ function chooseColorBy(names: string[], requested: string | undefined): string |
   return requested;
 }
 
-function frontIds(db: Db, sweepId: number, network: string, objectives: ObjectiveName[]): Set<number> {
-  return new Set(paretoFront(db, sweepId, objectives, network).front.map((point) => point.designPointId));
+function frontIndices(db: Db, sweepId: number, network: string, objectives: ObjectiveName[]): Set<number> {
+  return new Set(paretoFront(db, sweepId, objectives, network).front.map((point) => point.pointIndex));
 }
 
 function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
@@ -88,12 +88,12 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
     repeats: row.repeats,
   }));
   const layerResults = layerResultsByPoint(db, sweep.id, network);
-  const latencyEnergy = frontIds(db, sweep.id, network, ['latency', 'energy']);
-  const energyArea = frontIds(db, sweep.id, network, ['energy', 'area']);
-  const latencyEnergyArea = frontIds(db, sweep.id, network, ['latency', 'energy', 'area']);
+  const latencyEnergy = frontIndices(db, sweep.id, network, ['latency', 'energy']);
+  const energyArea = frontIndices(db, sweep.id, network, ['energy', 'area']);
+  const latencyEnergyArea = frontIndices(db, sweep.id, network, ['latency', 'energy', 'area']);
 
   const points: ReportPoint[] = designPointResults(db, sweep.id, network).map((result) => ({
-    id: result.designPointId,
+    index: result.pointIndex,
     parameters: result.parameters as Record<string, ParameterValue>,
     complete: result.complete,
     latencyCycles: result.latencyCycles,
@@ -102,11 +102,11 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
     areaUm2: result.areaUm2,
     edpJCycles: result.edpJCycles,
     pareto: {
-      latencyEnergy: latencyEnergy.has(result.designPointId),
-      energyArea: energyArea.has(result.designPointId),
-      latencyEnergyArea: latencyEnergyArea.has(result.designPointId),
+      latencyEnergy: latencyEnergy.has(result.pointIndex),
+      energyArea: energyArea.has(result.pointIndex),
+      latencyEnergyArea: latencyEnergyArea.has(result.pointIndex),
     },
-    layers: layerResults.get(result.designPointId) ?? [],
+    layers: layerResults.get(result.pointIndex) ?? [],
   }));
 
   const status = jobStatusByNetwork(db, sweep.id).find((row) => row.network === network);

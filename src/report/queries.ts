@@ -20,31 +20,31 @@ export function networkLayers(db: Db, sweepId: number, network: string): Network
     .all(sweepId, network) as NetworkLayerRow[];
 }
 
-type LayerResultRow = [designPointId: number, status: LayerStatus | null, reason: string | null, cycles: number | null, energyPJ: number | null];
+type LayerResultRow = [pointIndex: number, status: LayerStatus | null, reason: string | null, cycles: number | null, energyPJ: number | null];
 
 /**
- * Collects each design point's results for the layers of one network, one entry per layer position
- * in position order. A layer without a finished job is 'pending'.
+ * Collects each design point's results for the layers of one network, keyed by the point's grid
+ * index, one entry per layer position in position order. A layer without a finished job is 'pending'.
  */
 export function layerResultsByPoint(db: Db, sweepId: number, network: string): Map<number, ReportLayerResult[]> {
   const rows = db
     .prepare(`
-      SELECT dp.id, j.status, j.reason, j.cycles, j.energy_pj
+      SELECT dp.point_index, j.status, j.reason, j.cycles, j.energy_pj
       FROM design_points dp
       JOIN layers l ON l.sweep_id = dp.sweep_id AND l.network = ?
       LEFT JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
       LEFT JOIN jobs j ON j.key = pj.job_key
       WHERE dp.sweep_id = ?
-      ORDER BY dp.id, l.position`)
+      ORDER BY dp.point_index, l.position`)
     .raw()
     .all(network, sweepId) as LayerResultRow[];
 
   const byPoint = new Map<number, ReportLayerResult[]>();
-  for (const [designPointId, status, reason, cycles, energyPJ] of rows) {
-    let results = byPoint.get(designPointId);
+  for (const [pointIndex, status, reason, cycles, energyPJ] of rows) {
+    let results = byPoint.get(pointIndex);
     if (results === undefined) {
       results = [];
-      byPoint.set(designPointId, results);
+      byPoint.set(pointIndex, results);
     }
     const result: ReportLayerResult = { status: status ?? 'pending', cycles, energyPJ };
     if (status === 'failed') result.reason = reason ?? 'no reason recorded';
@@ -60,7 +60,7 @@ export function layerResultsByPoint(db: Db, sweepId: number, network: string): M
 export function failedJobs(db: Db, sweepId: number): JobFailure[] {
   return db
     .prepare(`
-      SELECT pj.design_point_id AS designPointId, GROUP_CONCAT(DISTINCT l.name) AS layer,
+      SELECT dp.point_index AS pointIndex, GROUP_CONCAT(DISTINCT l.name) AS layer,
         COALESCE(j.reason, 'no reason recorded') AS reason
       FROM point_jobs pj
       JOIN design_points dp ON dp.id = pj.design_point_id

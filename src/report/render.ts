@@ -23,7 +23,7 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 table.sortable th { cursor: pointer; background: #f4f4f4; user-select: none; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
 table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
-tr[data-point-id] { cursor: pointer; }
+tr[data-point-index] { cursor: pointer; }
 tr.selected { background: #fde7e7; }
 `;
 

@@ -22,11 +22,11 @@ function numberCell(value: number | null): string {
 function pointLabel(point: ReportPoint, parameterNames: string[]): string {
   const parameters = formatParameters(point, parameterNames);
   const incomplete = point.complete ? '' : ' (incomplete)';
-  return `#${point.id} ${parameters}${incomplete}`;
+  return `point ${point.index}: ${parameters}${incomplete}`;
 }
 
 function pointOptions(network: NetworkReport, parameterNames: string[]): string {
-  const option = (point: ReportPoint) => `<option value="${point.id}">${escapeHtml(pointLabel(point, parameterNames))}</option>`;
+  const option = (point: ReportPoint) => `<option value="${point.index}">${escapeHtml(pointLabel(point, parameterNames))}</option>`;
   const front = network.points.filter((point) => point.pareto.latencyEnergyArea);
   const others = network.points.filter((point) => !point.pareto.latencyEnergyArea);
   return [
@@ -64,8 +64,8 @@ function paretoTable(network: NetworkReport, parameterNames: string[]): string {
     });
     const fronts = [point.pareto.latencyEnergy ? 'latency–energy' : '', point.pareto.energyArea ? 'energy–area' : ''];
     return [
-      `<tr data-point-id="${point.id}">`,
-      `<td class="number" data-sort="${point.id}">#${point.id}</td>`,
+      `<tr data-point-index="${point.index}">`,
+      `<td class="number" data-sort="${point.index}">${point.index}</td>`,
       ...parameters,
       numberCell(point.latencyCycles),
       numberCell(point.latencyS),
@@ -125,7 +125,7 @@ export function statusSection(data: ReportData): string {
   );
   const listed = data.status.failures.slice(0, MAX_LISTED_FAILURES);
   const failureRows = listed.map(
-    (failure) => `<tr><td class="number">#${failure.designPointId}</td><td>${escapeHtml(failure.layer)}</td><td>${escapeHtml(failure.reason)}</td></tr>`,
+    (failure) => `<tr><td class="number">${failure.pointIndex}</td><td>${escapeHtml(failure.layer)}</td><td>${escapeHtml(failure.reason)}</td></tr>`,
   );
   const omitted = data.status.failures.length - listed.length;
 
