@@ -140,7 +140,7 @@ export function statusSection(data: ReportData): string {
 
   return `<section id="status">
 <h2>Sweep status</h2>
-<table class="jobs"><thead><tr><th>Network</th><th>Layer shapes</th><th>Jobs done</th><th>Failed</th><th>Pending</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<table class="jobs"><thead><tr><th>Network</th><th>Layers</th><th>Jobs done</th><th>Failed</th><th>Pending</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 ${failures}
 </section>`;
 }
