@@ -1,0 +1,220 @@
+// Shards and merges of a sweep on one machine: real worker threads and real SQLite files. The
+// runner's worker is the compiled one, so build first: `npx tsc -p .`.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { InputError } from '../src/input-error.js';
+import { mergeResults } from '../src/store/merge.js';
+import { openStore } from '../src/store/open.js';
+import { failureReasons, findSweep, sweepJobCounts } from '../src/store/queries.js';
+import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
+import { runSweep } from '../src/sweep/runner.js';
+import { assignShards, estimatedJobCost, parseShard, shardPlan } from '../src/sweep/shard.js';
+import { loadSweepSpec } from '../src/sweep/spec.js';
+import { dumpTables, frontRows, jobResults, makeMergeFixture, networkResults, type MergeFixture } from './merge-fixture.js';
+import { REPO, runCli } from './sweep-helpers.js';
+
+const SHARDS = 3;
+const FAULTY_WORKER = join(REPO, 'test', 'sweep-fixtures', 'faulty-worker.mjs');
+
+async function runInto(path: string, plan: SweepPlan, workerFile?: string): Promise<void> {
+  const db = openStore(path, { create: true });
+  try {
+    await runSweep(plan, db, { workers: 2, workerFile });
+  } finally {
+    db.close();
+  }
+}
+
+function countsOf(path: string): { total: number; done: number; failed: number; pending: number } {
+  const db = openStore(path, { readonly: true });
+  try {
+    return sweepJobCounts(db, findSweep(db).id);
+  } finally {
+    db.close();
+  }
+}
+
+describe('parseShard', () => {
+  it('reads I/N', () => {
+    expect(parseShard('0/1')).toEqual({ index: 0, count: 1 });
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+  });
+
+  it.each(['3/3', '1/0', '-1/3', 'a/3', '1', '1/2/3', ''])('rejects %j', (text) => {
+    expect(() => parseShard(text)).toThrow(InputError);
+  });
+});
+
+describe('shard assignment', () => {
+  let plan: SweepPlan;
+
+  beforeAll(() => {
+    plan = planSweep(loadSweepSpec(makeMergeFixture({ pes: [1, 2, 4, 8, 16] }).specPath));
+  });
+
+  it('splits the jobs into disjoint shards that cover the plan', () => {
+    const keys = Array.from({ length: SHARDS }, (_, index) => shardPlan(plan, { index, count: SHARDS }).jobs.map((job) => job.key));
+    const all = keys.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(plan.jobs.map((job) => job.key).sort());
+    for (const shard of keys) expect(shard.length).toBeGreaterThan(0);
+  });
+
+  it('gives the same split for a plan built again', () => {
+    const again = planSweep(plan.spec);
+    expect(assignShards(again.jobs, SHARDS)).toEqual(assignShards(plan.jobs, SHARDS));
+  });
+
+  it('balances estimated cost within one job', () => {
+    const costs = plan.jobs.map(estimatedJobCost);
+    const loads = new Array<number>(SHARDS).fill(0);
+    assignShards(plan.jobs, SHARDS).forEach((shard, position) => (loads[shard] += costs[position]));
+    // Longest processing time first: the lightest shard would have taken the last job of the heaviest.
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(Math.max(...costs));
+  });
+
+  it('weighs larger layers and larger designs more', () => {
+    const [job] = plan.jobs;
+    const largerLayer = { ...job, layer: { ...job.layer, C: job.layer.C * 4 } };
+    const largerDesign = { ...job, architecture: { ...job.architecture, arithmetic: { ...job.architecture.arithmetic, instances: job.architecture.arithmetic.instances * 4 } } };
+    expect(estimatedJobCost(largerLayer)).toBeGreaterThan(estimatedJobCost(job));
+    expect(estimatedJobCost(largerDesign)).toBeGreaterThan(estimatedJobCost(job));
+  });
+});
+
+describe('results merge', () => {
+  let fixture: MergeFixture;
+  let plan: SweepPlan;
+  let singleDb: string;
+  let shardDbs: string[];
+
+  beforeAll(async () => {
+    fixture = makeMergeFixture();
+    plan = planSweep(loadSweepSpec(fixture.specPath));
+    singleDb = join(fixture.dir, 'single.sqlite');
+    await runInto(singleDb, plan);
+    shardDbs = [];
+    for (let index = 0; index < SHARDS; index++) {
+      const path = join(fixture.dir, `shards.shard-${index}.sqlite`);
+      await runInto(path, shardPlan(plan, { index, count: SHARDS }));
+      shardDbs.push(path);
+    }
+  });
+
+  it('gives the results and front of a single run', () => {
+    const merged = join(fixture.dir, 'merged.sqlite');
+    const summary = mergeResults(merged, shardDbs);
+
+    expect(summary.added).toBe(plan.jobs.length);
+    expect(jobResults(merged)).toEqual(jobResults(singleDb));
+    expect(networkResults(merged)).toEqual(networkResults(singleDb));
+    expect(frontRows(merged)).toEqual(frontRows(singleDb));
+    expect(frontRows(merged).length).toBeGreaterThan(0);
+    expect(countsOf(merged)).toEqual({ total: plan.jobs.length, done: plan.jobs.length, failed: 0, pending: 0 });
+  });
+
+  it('changes nothing when a shard is merged again', () => {
+    const merged = join(fixture.dir, 'twice.sqlite');
+    mergeResults(merged, shardDbs);
+    const before = dumpTables(merged);
+
+    const summary = mergeResults(merged, [shardDbs[1], shardDbs[1], ...shardDbs]);
+    expect(summary.added).toBe(0);
+    expect(summary.unchanged).toBe(plan.jobs.length + 2 * shardPlan(plan, { index: 1, count: SHARDS }).jobs.length);
+    expect(dumpTables(merged)).toEqual(before);
+  });
+
+  it('counts the jobs of a missing shard as pending', async () => {
+    const merged = join(fixture.dir, 'partial.sqlite');
+    mergeResults(merged, [shardDbs[0], shardDbs[2]]);
+    const missing = shardPlan(plan, { index: 1, count: SHARDS }).jobs.length;
+
+    expect(countsOf(merged)).toEqual({ total: plan.jobs.length, done: plan.jobs.length - missing, failed: 0, pending: missing });
+    const status = await runCli(['sweep', 'status', '--db', merged], fixture.dir);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain(`${missing} jobs pending`);
+  });
+
+  it('merges into the database of a single run', () => {
+    const merged = join(fixture.dir, 'onto-single.sqlite');
+    copyFileSync(singleDb, merged);
+    const before = jobResults(merged);
+
+    const summary = mergeResults(merged, shardDbs);
+    expect(summary.unchanged).toBe(plan.jobs.length);
+    expect(jobResults(merged)).toEqual(before);
+  });
+
+  it('rejects a shard of another sweep spec', async () => {
+    const other = makeMergeFixture({ pes: [2, 4] });
+    const otherDb = join(other.dir, 'other.sqlite');
+    await runInto(otherDb, planSweep(loadSweepSpec(other.specPath)));
+    const merged = join(fixture.dir, 'mixed.sqlite');
+
+    expect(() => mergeResults(merged, [shardDbs[0], otherDb])).toThrow(/spec hash .*merge only databases of one sweep spec/);
+    const result = await runCli(['results', 'merge', merged, shardDbs[0], otherDb], fixture.dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(otherDb);
+
+    // The output already holding another sweep is rejected as well.
+    expect(() => mergeResults(otherDb, [shardDbs[0]])).toThrow(/holds sweep shards .*merge into a new file/);
+  });
+
+  it('rejects a database of another schema version', async () => {
+    const oldDb = join(fixture.dir, 'old-schema.sqlite');
+    copyFileSync(shardDbs[0], oldDb);
+    const raw = new Database(oldDb);
+    raw.prepare('UPDATE schema_version SET version = 99').run();
+    raw.close();
+    const merged = join(fixture.dir, 'schema.sqlite');
+
+    expect(() => mergeResults(merged, [shardDbs[1], oldDb])).toThrow(/schema version/);
+    const result = await runCli(['results', 'merge', merged, shardDbs[1], oldDb], fixture.dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: .*old-schema\.sqlite: schema_version = 99: .*\n$/);
+  });
+
+  it('rejects the output given as an input', () => {
+    expect(() => mergeResults(shardDbs[0], [shardDbs[0], shardDbs[1]])).toThrow(/is also the output database/);
+  });
+
+  it('keeps failed jobs with their reasons, and a later result replaces them', async () => {
+    const shard0 = shardPlan(plan, { index: 0, count: SHARDS });
+    const failingLayer = shard0.jobs[0].layerKey;
+    process.env.COSA_TEST_FAULTS = JSON.stringify({ throw: [failingLayer] });
+    const failedDb = join(fixture.dir, 'failed.shard-0.sqlite');
+    try {
+      await runInto(failedDb, shard0, FAULTY_WORKER);
+    } finally {
+      delete process.env.COSA_TEST_FAULTS;
+    }
+    const failedKeys = (jobResults(failedDb) as unknown[][]).filter((row) => row[1] === 'failed').map((row) => row[0]);
+    expect(failedKeys.length).toBeGreaterThan(0);
+
+    const merged = join(fixture.dir, 'with-failures.sqlite');
+    mergeResults(merged, [failedDb, shardDbs[1], shardDbs[2]]);
+    const db = openStore(merged, { readonly: true });
+    try {
+      const sweepId = findSweep(db).id;
+      expect(sweepJobCounts(db, sweepId).failed).toBe(failedKeys.length);
+      expect(failureReasons(db, sweepId)).toEqual([{ reason: `worker error: injected failure for ${failingLayer}`, jobs: failedKeys.length }]);
+    } finally {
+      db.close();
+    }
+
+    // Shard 0 run again without faults (as after --retry-failed) turns the failures into results.
+    const summary = mergeResults(merged, [shardDbs[0]]);
+    expect(summary.replaced).toBe(failedKeys.length);
+    expect(jobResults(merged)).toEqual(jobResults(singleDb));
+    expect(frontRows(merged)).toEqual(frontRows(singleDb));
+
+    // A failure merged after the result does not undo it.
+    mergeResults(merged, [failedDb]);
+    expect(jobResults(merged)).toEqual(jobResults(singleDb));
+  });
+});
