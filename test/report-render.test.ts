@@ -5,7 +5,7 @@ import type { ReportPoint, ReportLayerResult, ReportData } from '../src/report/d
 import { renderReport } from '../src/report/render.js';
 import { chartSeriesCounts, openReport, skipBrowserTests, type OpenReport } from './report-chromium.js';
 
-const OUTPUT_DIR = join(process.cwd(), 'test-output');
+const OUTPUT_DIR = join(import.meta.dirname, '..', 'test-output');
 
 /** pes, global buffer KiB, latency cycles, energy pJ, area um² of the complete points. */
 const COMPLETE_POINTS: [number, number, number, number, number][] = [
