@@ -15,6 +15,9 @@ import type { Nest } from './nest.js';
 import { projectExtents, projectStep, volume, type Coordinates } from './projection.js';
 import { extentsUpTo } from './nest.js';
 
+/** Ranks of every data space's coordinates (see projection.ts). */
+const RANKS = 4;
+
 export interface Deliveries {
   /** Parent accesses: one per word and per group of children that receive it together (multicast). */
   accesses: number;
@@ -78,10 +81,11 @@ export function computeDeliveries(
   let accesses = fanout.groups * fullTile;
   let receivedWords = fanout.children * fullTile;
   let linkTransfers = 0;
+  const translations = new TranslationCache();
 
   for (const node of nodeTypes) {
     if (node.size === 0) continue;
-    const neighbourOffset = requiredNeighbourOffset(node);
+    const neighbourOffset = requiredNeighbourOffset(node, translations);
     const linked = neighbourOffset === undefined ? undefined : fanout.withLinkTransfers(neighbourOffset);
     if (linked !== undefined && linked.groups < fanout.groups) {
       accesses += node.weight * node.size * linked.groups;
@@ -107,22 +111,28 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
   const moves: Coordinates[] = [];
   const reset = [0, 0, 0, 0];
   for (const step of steps) {
-    moves.push(step.move.map((value, rank) => value - reset[rank]));
-    step.move.forEach((value, rank) => (reset[rank] += value));
+    const move: Coordinates = new Array(RANKS);
+    for (let rank = 0; rank < RANKS; rank++) {
+      move[rank] = step.move[rank] - reset[rank];
+      reset[rank] += step.move[rank];
+    }
+    moves.push(move);
   }
 
   const origin: Box = { min: [0, 0, 0, 0], max: [...extents] };
+  // One shared array for the full tile, so that equal shape pairs are found by identity below.
+  const full: Box[] = [origin];
   // Only the innermost loop above the tile keeps the overlap of a sliding window. For the other
   // loops Timeloop 019f107 counts the whole tile again unless none of the loops up to and including
   // it move the tile (checked against every reference case, including strides and dilations).
   let movedInside = false;
   const shapes = steps.map((step, index) => {
-    movedInside ||= step.move.some((value) => value !== 0);
-    if (index === 0) return deltaShape(origin, moves[0], alwaysFull);
-    if (alwaysFull || movedInside) return [origin];
+    movedInside ||= !isZero(step.move);
+    if (index === 0) return alwaysFull ? full : deltaShape(origin, moves[0]);
+    if (alwaysFull || movedInside) return full;
     return [];
   });
-  const sizes = shapes.map((shape) => shape.reduce((sum, box) => sum + boxVolume(box), 0));
+  const sizes = shapes.map(shapeVolume);
 
   // Product of the bounds of loops strictly above each loop.
   const above: number[] = new Array(count).fill(1);
@@ -130,7 +140,7 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
 
   const nodes: NodeType[] = [];
   const innermost = steps[0].bound - 1;
-  nodes.push({ weight: innermost, move: moves[0], shape: shapes[0], size: sizes[0], previousShape: [origin] });
+  nodes.push({ weight: innermost, move: moves[0], shape: shapes[0], size: sizes[0], previousShape: full });
   for (let k = 1; k < count; k++) {
     nodes.push({
       weight: innermost * (steps[k].bound - 1) * above[k],
@@ -150,14 +160,26 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
   return nodes;
 }
 
-function deltaShape(origin: Box, move: Coordinates, alwaysFull: boolean): Box[] {
-  if (alwaysFull) return [origin];
+function deltaShape(origin: Box, move: Coordinates): Box[] {
   // Points of the tile at its new position that were not in the tile at its previous position.
   const previous: Box = {
     min: origin.min.map((value, rank) => value - move[rank]),
     max: origin.max.map((value, rank) => value - move[rank]),
   };
   return subtractBox(origin, previous);
+}
+
+function isZero(vector: Coordinates): boolean {
+  for (const value of vector) {
+    if (value !== 0) return false;
+  }
+  return true;
+}
+
+function shapeVolume(shape: Box[]): number {
+  let sum = 0;
+  for (const box of shape) sum += boxVolume(box);
+  return sum;
 }
 
 function boxVolume(box: Box): number {
@@ -170,22 +192,57 @@ function boxVolume(box: Box): number {
  * A child's delta equals its neighbour's previous delta when shape + move == previousShape + offset,
  * where offset is the neighbour's position minus the child's. Returns that offset, if any.
  */
-function requiredNeighbourOffset(node: NodeType): Coordinates | undefined {
+function requiredNeighbourOffset(node: NodeType, translations: TranslationCache): Coordinates | undefined {
   if (node.previousShape === undefined || node.previousShape.length === 0) return undefined;
-  const translation = translationBetween(node.shape, node.previousShape);
+  const translation = translations.between(node.shape, node.previousShape);
   if (translation === undefined) return undefined;
   return node.move.map((value, rank) => value - translation[rank]);
+}
+
+/**
+ * Computes translationBetween, memoised by the identity of the two box lists because many node
+ * types share the same pair, and without string keys when both lists are single boxes.
+ */
+class TranslationCache {
+  private readonly cache = new Map<Box[], Map<Box[], Coordinates | undefined>>();
+
+  between(from: Box[], to: Box[]): Coordinates | undefined {
+    let row = this.cache.get(from);
+    if (row === undefined) {
+      row = new Map();
+      this.cache.set(from, row);
+    }
+    if (row.has(to)) return row.get(to);
+
+    const translation = from.length === 1 && to.length === 1 ? singleBoxTranslation(from[0], to[0]) : translationBetween(from, to);
+    row.set(to, translation);
+    return translation;
+  }
+}
+
+/** Same result as translationBetween([from], [to]): defined when both boxes have the same extents. */
+function singleBoxTranslation(from: Box, to: Box): Coordinates | undefined {
+  const ranks = from.min.length;
+  for (let rank = 0; rank < ranks; rank++) {
+    if (from.max[rank] - from.min[rank] !== to.max[rank] - to.min[rank]) return undefined;
+  }
+  const translation: Coordinates = new Array(ranks);
+  for (let rank = 0; rank < ranks; rank++) translation[rank] = to.min[rank] - from.min[rank];
+  return translation;
 }
 
 /** The children of one spatial fan-out, their data-space offsets, multicast groups and neighbours. */
 class SpatialFanout {
   readonly children: number;
   readonly groups: number;
-  private readonly offsets: string[];
-  private readonly offsetVectors: Coordinates[];
+  /** Data-space offset of each child: RANKS numbers per child, in child order. */
+  private readonly offsets: number[];
+  /** Per child, a number that is equal for two children exactly when their offsets are equal. */
+  private readonly offsetKeys: number[];
   private readonly rowLength: number;
   private readonly columnLength: number;
-  private readonly cache = new Map<string, { groups: number; covered: number } | undefined>();
+  /** Results of withLinkTransfers, in a list because a fan-out has only a few distinct offsets. */
+  private readonly cache: { offset: Coordinates; result: { groups: number; covered: number } | undefined }[] = [];
 
   constructor(
     nest: Nest,
@@ -197,58 +254,89 @@ class SpatialFanout {
     let logicalX = 1;
     let logicalY = 1;
     // Timeloop numbers children in mixed radix with the innermost spatial loop least significant.
-    let vectors: Coordinates[] = [[0, 0, 0, 0]];
+    let offsets: number[] = new Array(RANKS).fill(0);
+    let count = 1;
     for (let index = first; index <= last; index++) {
       const loop = nest.loops[index];
       if (loop.spaceTime === 'X') logicalX *= loop.bound;
       else logicalY *= loop.bound;
       const step = projectStep(layer, dataSpace, loop.dim, loop.step);
-      const next: Coordinates[] = [];
+      const next: number[] = new Array(loop.bound * count * RANKS);
       for (let position = 0; position < loop.bound; position++) {
-        for (const vector of vectors) next.push(vector.map((value, rank) => value + position * step[rank]));
+        for (let child = 0; child < count; child++) {
+          const target = (position * count + child) * RANKS;
+          for (let rank = 0; rank < RANKS; rank++) next[target + rank] = offsets[child * RANKS + rank] + position * step[rank];
+        }
       }
-      vectors = next;
+      offsets = next;
+      count *= loop.bound;
     }
 
-    this.children = vectors.length;
-    this.offsetVectors = vectors;
-    this.offsets = vectors.map((vector) => vector.join(','));
-    this.groups = new Set(this.offsets).size;
+    this.children = count;
+    this.offsets = offsets;
+    this.offsetKeys = offsetKeys(offsets, count);
+    this.groups = new Set(this.offsetKeys).size;
     this.rowLength = Math.max(physicalFanout.x, logicalX);
     this.columnLength = Math.max(physicalFanout.y, logicalY);
   }
 
   /** Multicast groups left, and children covered, when children take data from neighbours at `offset`. */
   withLinkTransfers(offset: Coordinates): { groups: number; covered: number } | undefined {
-    const key = offset.join(',');
-    if (this.cache.has(key)) return this.cache.get(key);
+    for (const entry of this.cache) {
+      if (sameCoordinates(entry.offset, offset)) return entry.result;
+    }
 
-    const uncovered = new Set<string>();
+    const uncovered = new Set<number>();
     let covered = 0;
     for (let child = 0; child < this.children; child++) {
       if (this.hasNeighbourAt(child, offset)) covered++;
-      else uncovered.add(this.offsets[child]);
+      else uncovered.add(this.offsetKeys[child]);
     }
     const result = covered === 0 ? undefined : { groups: uncovered.size, covered };
-    this.cache.set(key, result);
+    this.cache.push({ offset, result });
     return result;
   }
 
+  /** Returns whether a mesh neighbour (up, down, left or right) of `child` sits at `offset` from it in the data space. */
   private hasNeighbourAt(child: number, offset: Coordinates): boolean {
     const column = child % this.rowLength;
-    const row = Math.floor(child / this.rowLength);
-    const candidates: number[] = [];
-    if (row >= 1) candidates.push(child - this.rowLength);
-    if (row < this.columnLength - 1) candidates.push(child + this.rowLength);
-    if (column >= 1) candidates.push(child - 1);
-    if (column < this.rowLength - 1) candidates.push(child + 1);
-
-    const own = this.offsetVectors[child];
-    for (const neighbour of candidates) {
-      if (neighbour >= this.children) continue;
-      const theirs = this.offsetVectors[neighbour];
-      if (theirs.every((value, rank) => value - own[rank] === offset[rank])) return true;
-    }
-    return false;
+    const row = (child - column) / this.rowLength;
+    if (row >= 1 && this.isAtOffset(child, child - this.rowLength, offset)) return true;
+    if (row < this.columnLength - 1 && this.isAtOffset(child, child + this.rowLength, offset)) return true;
+    if (column >= 1 && this.isAtOffset(child, child - 1, offset)) return true;
+    return column < this.rowLength - 1 && this.isAtOffset(child, child + 1, offset);
   }
+
+  private isAtOffset(child: number, neighbour: number, offset: Coordinates): boolean {
+    if (neighbour >= this.children) return false;
+    for (let rank = 0; rank < RANKS; rank++) {
+      if (this.offsets[neighbour * RANKS + rank] - this.offsets[child * RANKS + rank] !== offset[rank]) return false;
+    }
+    return true;
+  }
+}
+
+function sameCoordinates(a: Coordinates, b: Coordinates): boolean {
+  for (let rank = 0; rank < a.length; rank++) {
+    if (a[rank] !== b[rank]) return false;
+  }
+  return true;
+}
+
+/**
+ * Numbers the offsets by their position in the box that spans them (offsets are non-negative
+ * integers), so equal offsets get equal keys without building strings.
+ */
+function offsetKeys(offsets: number[], children: number): number[] {
+  const radix: number[] = new Array(RANKS).fill(1);
+  for (let child = 0; child < children; child++) {
+    for (let rank = 0; rank < RANKS; rank++) radix[rank] = Math.max(radix[rank], offsets[child * RANKS + rank] + 1);
+  }
+  const keys: number[] = new Array(children);
+  for (let child = 0; child < children; child++) {
+    let key = 0;
+    for (let rank = 0; rank < RANKS; rank++) key = key * radix[rank] + offsets[child * RANKS + rank];
+    keys[child] = key;
+  }
+  return keys;
 }
