@@ -179,6 +179,24 @@ describe('results merge', () => {
     expect(result.stderr).toMatch(/^error: .*old-schema\.sqlite: schema_version = 99: .*\n$/);
   });
 
+  it('rejects a shard planned from changed files, writing nothing', () => {
+    const changed = join(fixture.dir, 'changed-network.sqlite');
+    copyFileSync(shardDbs[1], changed);
+    const raw = new Database(changed);
+    raw.prepare("UPDATE layers SET repeats = 5 WHERE name = 'fc'").run();
+    raw.close();
+    const merged = join(fixture.dir, 'changed.sqlite');
+
+    expect(() => mergeResults(merged, [shardDbs[0], changed])).toThrow(/plans other design points, layers or jobs/);
+    const db = openStore(merged, { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) FROM sweeps').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT COUNT(*) FROM jobs').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('rejects the output given as an input', () => {
     expect(() => mergeResults(shardDbs[0], [shardDbs[0], shardDbs[1]])).toThrow(/is also the output database/);
   });

@@ -63,15 +63,17 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
       replaced: 0,
       unchanged: 0,
     };
-    for (const input of usable) {
-      const counts = mergeOne(db, output, input);
-      summary.sweepId = counts.sweepId;
-      summary.added += counts.added;
-      summary.replaced += counts.replaced;
-      summary.unchanged += counts.unchanged;
-    }
-
-    updateNetworkResults(db, summary.sweepId);
+    // One transaction over all inputs: an input rejected midway leaves the output as it was.
+    db.transaction(() => {
+      for (const input of usable) {
+        const counts = mergeOne(db, output, input);
+        summary.sweepId = counts.sweepId;
+        summary.added += counts.added;
+        summary.replaced += counts.replaced;
+        summary.unchanged += counts.unchanged;
+      }
+      updateNetworkResults(db, summary.sweepId);
+    })();
     return summary;
   } finally {
     db.close();
@@ -120,24 +122,22 @@ function checkOutputSweep(output: string, sweep: SweepRow, reference: CheckedInp
   throw new InputError(output, 'sweep', sweep.name, hint);
 }
 
-/** Copies one input's sweep plan (if the output lacks it) and its job rows, in one transaction. */
+/** Copies one input's sweep plan (if the output lacks it) and its job rows. */
 function mergeOne(db: Db, outputPath: string, input: CheckedInput): { sweepId: number; added: number; replaced: number; unchanged: number } {
   const source = openStore(input.path, { readonly: true });
   try {
-    return db.transaction(() => {
-      const existing = db.prepare('SELECT id FROM sweeps WHERE spec_hash = ?').pluck().get(input.sweep.specHash) as number | undefined;
-      let sweepId: number;
-      if (existing === undefined) {
-        sweepId = copyPlan(source, input.sweep.id, db);
-      } else {
-        sweepId = existing;
-        if (planFingerprint(db, sweepId) !== planFingerprint(source, input.sweep.id)) {
-          const hint = `plans other design points, layers or jobs than ${outputPath} for the same spec; a network folder or design file probably changed between runs, so rerun the sweep into a new database`;
-          throw new InputError(input.path, 'plan', input.sweep.name, hint);
-        }
+    const existing = db.prepare('SELECT id FROM sweeps WHERE spec_hash = ?').pluck().get(input.sweep.specHash) as number | undefined;
+    let sweepId: number;
+    if (existing === undefined) {
+      sweepId = copyPlan(source, input.sweep.id, db);
+    } else {
+      sweepId = existing;
+      if (planFingerprint(db, sweepId) !== planFingerprint(source, input.sweep.id)) {
+        const hint = `plans other design points, layers or jobs than ${outputPath} for the same spec; a network folder or design file probably changed between runs, so rerun the sweep into a new database`;
+        throw new InputError(input.path, 'plan', input.sweep.name, hint);
       }
-      return { sweepId, ...copyJobs(source, input.sweep.id, db) };
-    })();
+    }
+    return { sweepId, ...copyJobs(source, input.sweep.id, db) };
   } finally {
     source.close();
   }
