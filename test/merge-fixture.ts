@@ -48,7 +48,7 @@ mapper: {name: random, objective: edp, samples: ${samples}, seed: 7, time_limit_
   return { dir, specPath };
 }
 
-/** Every row of every table, in a fixed order; timing columns included. */
+/** Dumps every row of every table, in a fixed order, timing columns included. */
 export function dumpTables(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
   try {
@@ -86,7 +86,7 @@ export function networkResults(path: string): unknown[] {
   }
 }
 
-/** The latency-energy-area front as (point index, latency, energy, area) rows. */
+/** Reads the latency-energy-area front as (point index, latency, energy, area) rows. */
 export function frontRows(path: string): unknown[] {
   const db = openStore(path, { readonly: true });
   try {

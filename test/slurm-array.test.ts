@@ -1,6 +1,6 @@
 // Sweeps as Slurm job arrays on a real cluster: `.ci/slurm-start.sh` starts a single-node one on
 // localhost and prints the SLURM_CONF to export. Without SLURM_CONF these tests are skipped,
-// except under CI, where they run and fail when no cluster answers. The jobs run the compiled
+// except under CI, where they run and fail when no cluster responds. The jobs run the compiled
 // CLI, so build first: `npx tsc -p .`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -78,7 +78,7 @@ describe.skipIf(!ENABLED)(TITLE, () => {
   beforeAll(() => {
     const sinfo = slurmCommand('sinfo', ['-h', '-o', '%a %t']);
     if (sinfo.status !== 0 || !/^up /m.test(sinfo.stdout)) {
-      throw new Error(`no Slurm cluster answers (SLURM_CONF=${process.env.SLURM_CONF ?? 'unset'}): ${sinfo.stderr.trim() || sinfo.stdout.trim()}; start one with .ci/slurm-start.sh`);
+      throw new Error(`no Slurm cluster responds (SLURM_CONF=${process.env.SLURM_CONF ?? 'unset'}): ${sinfo.stderr.trim() || sinfo.stdout.trim()}; start one with .ci/slurm-start.sh`);
     }
   });
 

@@ -80,7 +80,7 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
   }
 }
 
-/** The path with symbolic links resolved when the file exists, so two names of one file compare equal. */
+/** Resolves symbolic links when the file exists, so two names of one file compare equal. */
 function canonicalPath(path: string): string {
   return existsSync(path) ? realpathSync(path) : resolve(path);
 }
@@ -100,7 +100,7 @@ function checkInput(path: string): { path: string; sweep: SweepRow | undefined }
   }
 }
 
-/** Rejects `input` unless it holds the sweep of `reference`: the same spec hash and model version. */
+/** Rejects `input` unless it contains the sweep of `reference`: the same spec hash and model version. */
 function checkSameSweep(input: CheckedInput, reference: CheckedInput): void {
   const { sweep } = input;
   const expected = reference.sweep;
@@ -114,7 +114,7 @@ function checkSameSweep(input: CheckedInput, reference: CheckedInput): void {
   }
 }
 
-/** Rejects an output that already holds another sweep, so results of two sweeps never mix by accident. */
+/** Rejects an output that already contains another sweep, so results of two sweeps never mix by accident. */
 function checkOutputSweep(output: string, sweep: SweepRow, reference: CheckedInput): void {
   if (sweep.specHash === reference.sweep.specHash && sweep.modelVersion === reference.sweep.modelVersion) return;
   const expected = reference.sweep;
@@ -144,7 +144,7 @@ function mergeOne(db: Db, outputPath: string, input: CheckedInput): { sweepId: n
 }
 
 /**
- * A hash of a sweep's plan: design point keys, layers and the job key of every (design point,
+ * Hashes a sweep's plan: design point keys, layers and the job key of every (design point,
  * layer shape). Two databases of one sweep spec have equal fingerprints unless the files the
  * spec names changed between their runs.
  */

@@ -30,12 +30,12 @@ export function parseShard(text: string, source = '--shard'): Shard {
 }
 
 /**
- * Estimated relative cost of a job, in no unit. CoSA's MIP has one placement variable per prime
- * factor of the layer's dimensions and per storage level, so its size is (prime factors) x
- * (levels); a design with more MACs has more spatial choices, which the log2 of the MAC count
- * weighs. Solves are capped by the mapper's time limit, so the estimate grows with the MIP size
- * rather than with the MAC count of the layer.
- * NOTE: an estimate; it is not calibrated against measured solve times.
+ * Estimates the relative cost of a job, in no unit. CoSA's MIP has one placement variable per
+ * prime factor of the layer's dimensions and per storage level, so its size is (prime factors) x
+ * (levels). A design with more MACs has more spatial choices, which the log2 of the MAC count
+ * weighs. The mapper's time limit caps each solve, so the estimate follows the MIP size rather
+ * than the layer's MAC count.
+ * NOTE: not calibrated against measured solve times.
  */
 export function estimatedJobCost(job: SweepJob): number {
   let factors = 1;
@@ -68,11 +68,13 @@ export function assignShards(jobs: readonly SweepJob[], count: number): number[]
 }
 
 function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /**
- * The plan restricted to the jobs of one shard, in plan order. Design points, layers and
+ * Restricts the plan to the jobs of one shard, in plan order. Design points, layers and
  * pointJobs stay whole, so a shard's database records the full sweep and its other jobs show
  * as pending until the shard databases are merged.
  */

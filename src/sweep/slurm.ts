@@ -113,12 +113,12 @@ function cosaCommand(settings: SlurmSettings): string {
   return `${shellQuote(settings.nodePath)} ${shellQuote(settings.cosaPath)}`;
 }
 
-/** The shard database path up to the task number: DIR/SWEEP.shard- */
+/** Returns the shard database path up to the task number: DIR/SWEEP.shard- */
 function shardPrefix(settings: SlurmSettings): string {
   return join(settings.outDir, `${settings.sweepName}.shard-`);
 }
 
-/** The array script: task I runs `cosa sweep run SPEC --shard I/N` into its own database. */
+/** Returns the array script, whose task I runs `cosa sweep run SPEC --shard I/N` into its own database. */
 export function arrayScript(settings: SlurmSettings): string {
   const paths = slurmPaths(settings.outDir, settings.sweepName);
   const shardDb = `${shellQuote(shardPrefix(settings))}"\${SLURM_ARRAY_TASK_ID}".sqlite`;
@@ -141,7 +141,7 @@ export function arrayScript(settings: SlurmSettings): string {
   ].join('\n');
 }
 
-/** The merge script: merges every shard database into the sweep's database and prints its status. */
+/** Returns the merge script, which merges every shard database into the sweep's database and prints its status. */
 export function mergeScript(settings: SlurmSettings): string {
   const paths = slurmPaths(settings.outDir, settings.sweepName);
   // The glob stays outside the quotes so the shell expands it.

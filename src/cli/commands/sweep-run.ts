@@ -65,7 +65,7 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
       return EXIT_INTERRUPTED;
     }
 
-    // A shard holds a part of the jobs, so its front would be partial; the merged database has the whole one.
+    // A shard contains a part of the jobs, so its front would be partial; the merged database has the whole one.
     if (shard !== undefined) {
       const inputs = /shard-\d+\.sqlite$/.test(dbPath) ? dbPath.replace(/shard-\d+\.sqlite$/, 'shard-*.sqlite') : `${dbPath} OTHER-SHARD.sqlite...`;
       process.stderr.write(`merge the shards with: cosa results merge OUT.sqlite ${inputs}\n`);
