@@ -96,18 +96,34 @@ function windowColumn(program: Program, level: number, axis: 'W' | 'H'): number 
   const filterExtents = divisors(layer[filter]);
   const choice = filterChoice(program, filter, level, filterExtents);
 
+  // Binary "the output extent exceeds 1", needed only where a window is concave (stride larger than the filter window).
+  let wide: number | undefined;
+  const wideColumn = (): number => {
+    if (wide === undefined) {
+      wide = model.addVariable(`wide_L${level}_${axis}`, 'binary');
+      model.addLessEqual(`wide_link_L${level}_${axis}`, sumTerms(outputExtent, [[wide, -maxLogOutput]]), 0);
+    }
+    return wide;
+  };
+
   filterExtents.forEach((filterExtent, index) => {
     for (const line of windowLines(divisors(layer[output]), stride, dilation, filterExtent)) {
-      const terms = sumTerms([[width, 1]], outputExtent.map(([column, coefficient]) => [column, -line.slope * coefficient] as [number, number]));
+      let terms = sumTerms([[width, 1]], outputExtent.map(([column, coefficient]) => [column, -line.slope * coefficient] as [number, number]));
+      let rhs = line.intercept;
+      if (line.onlyWide) {
+        // Off (w ≥ log(stride) + u - log(stride) ≥ 0 holds anyway) when the output extent is 1.
+        terms = sumTerms(terms, [[wideColumn(), -line.intercept]]);
+        rhs = 0;
+      }
       const name = `window_L${level}_${axis}_${filterExtent}_${line.index}`;
       if (choice === undefined) {
-        model.addGreaterEqual(name, terms, line.intercept);
+        model.addGreaterEqual(name, terms, rhs);
         continue;
       }
-      // Active only when the filter extent is `filterExtent`; otherwise w ≥ 0 already implies it.
+      // Active only when the filter extent is \`filterExtent\`; otherwise w ≥ 0 already implies it.
       const bigM = line.intercept + line.slope * maxLogOutput;
       if (bigM <= 0) continue;
-      model.addGreaterEqual(name, sumTerms(terms, [[choice[index], -bigM]]), line.intercept - bigM);
+      model.addGreaterEqual(name, sumTerms(terms, [[choice[index], -bigM]]), rhs - bigM);
     }
   });
   return width;
@@ -140,18 +156,25 @@ export interface WindowLine {
   index: number;
   slope: number;
   intercept: number;
+  /** The line holds only for output extents above 1 (the caller switches it off at 1). */
+  onlyWide?: boolean;
 }
 
 /**
- * Lines ℓ(u) with max ℓ(log O_t) ≥ log(stride·O_t + c) at every divisor O_t of the output size,
+ * Lines ℓ(u) with max ℓ(log O_t) = log(stride·O_t + c) at every divisor O_t of the output size,
  * where c = (filterExtent - 1)·dilation + 1 - stride. For c ≥ 0 the function is convex in log O_t,
  * so the secants through consecutive divisors meet it exactly at every divisor. For c < 0 (stride
- * larger than the filter window) it is concave and log(stride) + log O_t bounds it from above; that
- * overestimates the width by at most stride - 1 words.
+ * larger than the filter window) it is concave: the constant log(1 + (filterExtent - 1)·dilation)
+ * is exact at O_t = 1, and log(stride) + log O_t, applied only for O_t > 1, overestimates the
+ * width there by -c < stride words.
  */
 export function windowLines(outputDivisors: number[], stride: number, dilation: number, filterExtent: number): WindowLine[] {
   const offset = (filterExtent - 1) * dilation + 1 - stride;
-  if (offset < 0) return [{ index: 0, slope: 1, intercept: Math.log(stride) }];
+  if (offset < 0) {
+    const single = { index: 0, slope: 0, intercept: Math.log(stride + offset) };
+    if (outputDivisors.length === 1) return [single];
+    return [single, { index: 1, slope: 1, intercept: Math.log(stride), onlyWide: true }];
+  }
 
   const points = outputDivisors.map((extent) => ({ u: Math.log(extent), f: Math.log(stride * extent + offset) }));
   if (points.length === 1) return [{ index: 0, slope: 0, intercept: points[0].f }];
