@@ -5,14 +5,14 @@ import { paretoIndices } from '../src/store/pareto.js';
 /** O(n²) reference: a row survives unless another row is <= everywhere and < somewhere. */
 function bruteForce(columns: number[][]): number[] {
   const count = columns[0].length;
-  const kept: number[] = [];
+  const front: number[] = [];
   for (let i = 0; i < count; i++) {
     const dominated = Array.from({ length: count }, (_, j) => j).some(
       (j) => columns.every((column) => column[j] <= column[i]) && columns.some((column) => column[j] < column[i]),
     );
-    if (!dominated) kept.push(i);
+    if (!dominated) front.push(i);
   }
-  return kept;
+  return front;
 }
 
 /** A small deterministic generator, so failures reproduce. */

@@ -27,7 +27,7 @@ function freshDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'cosa-store-')), 'results.sqlite');
 }
 
-/** A made-up result whose figures identify the job, so sums can be checked exactly. */
+/** Builds a made-up result whose figures identify the job, so sums can be checked exactly. */
 function fakeResult(plan: SweepPlan, key: string): JobResult {
   const index = plan.jobs.findIndex((job) => job.key === key);
   return { key, status: 'done', cycles: 1000 + index, energyPJ: 10 * (index + 1), solveSeconds: 0.1, workerSeconds: 0.2, mapperStatus: 'optimal' };
@@ -90,7 +90,7 @@ describe('results store', () => {
     db.close();
   });
 
-  it('keeps one sweep row and one job row when a plan is registered twice', () => {
+  it('registers the same plan idempotently', () => {
     const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
     const db = openStore(freshDbPath(), { create: true });
     const first = registerSweep(db, plan);

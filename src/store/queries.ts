@@ -86,30 +86,34 @@ export function checkNetwork(db: Db, sweepId: number, network: string, dbPath = 
   }
 }
 
-const PER_NETWORK_SQL = `
-  SELECT dp.id, dp.point_index, dp.parameters_json, nr.network, nr.complete, nr.failed_layers, nr.missing_layers,
-    nr.latency_cycles, nr.latency_s, nr.energy_pj, nr.edp_j_cycles, nr.area_um2
-  FROM network_results nr JOIN design_points dp ON dp.id = nr.design_point_id
-  WHERE dp.sweep_id = ? AND nr.network = ?
-  ORDER BY dp.point_index`;
+// The SQL below is built from these fixed fragments only; no caller text is pasted into it.
+const PER_NETWORK_COLUMNS = `dp.id, dp.point_index, dp.parameters_json, nr.network, nr.complete, nr.failed_layers,
+  nr.missing_layers, nr.latency_cycles, nr.latency_s, nr.energy_pj, nr.edp_j_cycles, nr.area_um2`;
+const PER_NETWORK_OBJECTIVES = 'dp.id, nr.complete, nr.latency_cycles, nr.energy_pj, nr.edp_j_cycles, nr.area_um2';
+const PER_NETWORK_FROM = `FROM network_results nr JOIN design_points dp ON dp.id = nr.design_point_id
+  WHERE dp.sweep_id = ? AND nr.network = ?`;
 
 // Sums over networks; EDP is recomputed from the summed energy and latency, not summed.
-const ALL_NETWORKS_SQL = `
-  SELECT dp.id, dp.point_index, dp.parameters_json, NULL, MIN(nr.complete), SUM(nr.failed_layers), SUM(nr.missing_layers),
-    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.latency_cycles) END,
-    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.latency_s) END,
-    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.energy_pj) END,
-    CASE WHEN MIN(nr.complete) = 1 THEN SUM(nr.energy_pj) * 1e-12 * SUM(nr.latency_cycles) END,
-    MAX(nr.area_um2)
-  FROM network_results nr JOIN design_points dp ON dp.id = nr.design_point_id
-  WHERE dp.sweep_id = ?
-  GROUP BY dp.id
-  ORDER BY dp.point_index`;
+const ALL_COMPLETE = 'MIN(nr.complete) = 1';
+const ALL_NETWORKS_COLUMNS = `dp.id, dp.point_index, dp.parameters_json, NULL, MIN(nr.complete), SUM(nr.failed_layers),
+  SUM(nr.missing_layers),
+  CASE WHEN ${ALL_COMPLETE} THEN SUM(nr.latency_cycles) END,
+  CASE WHEN ${ALL_COMPLETE} THEN SUM(nr.latency_s) END,
+  CASE WHEN ${ALL_COMPLETE} THEN SUM(nr.energy_pj) END,
+  CASE WHEN ${ALL_COMPLETE} THEN SUM(nr.energy_pj) * 1e-12 * SUM(nr.latency_cycles) END,
+  MAX(nr.area_um2)`;
+const ALL_NETWORKS_OBJECTIVES = `dp.id, MIN(nr.complete), SUM(nr.latency_cycles), SUM(nr.energy_pj),
+  SUM(nr.energy_pj) * 1e-12 * SUM(nr.latency_cycles), MAX(nr.area_um2)`;
+const ALL_NETWORKS_FROM = 'FROM network_results nr JOIN design_points dp ON dp.id = nr.design_point_id WHERE dp.sweep_id = ?';
+
+/** Restricts a query to the design point ids in a JSON array, the last parameter. */
+const ID_FILTER = 'AND dp.id IN (SELECT value FROM json_each(?))';
 
 type ResultTuple = [number, number, string, string | null, number, number, number, number | null, number | null, number | null, number | null, number];
 
-/** Position of each objective in a ResultTuple. */
-const TUPLE_POSITIONS: Record<ObjectiveName, number> = { latency: 7, energy: 9, edp: 10, area: 11 };
+/** A design point id, its completeness and its objectives in OBJECTIVE_POSITIONS order. */
+type ObjectiveTuple = [number, number, number | null, number | null, number | null, number];
+const OBJECTIVE_POSITIONS: Record<ObjectiveName, number> = { latency: 2, energy: 3, edp: 4, area: 5 };
 
 function toResult(row: ResultTuple): DesignPointResult {
   return {
@@ -128,16 +132,23 @@ function toResult(row: ResultTuple): DesignPointResult {
   };
 }
 
-function resultStatement(db: Db, sweepId: number, network: string | undefined) {
-  const statement = db.prepare(network === undefined ? ALL_NETWORKS_SQL : PER_NETWORK_SQL).raw();
-  const parameters = network === undefined ? [sweepId] : [sweepId, network];
-  return { statement, parameters };
+function resultSql(network: string | undefined, columns: 'all' | 'objectives', ids: boolean): string {
+  const perNetwork = network !== undefined;
+  const selected = columns === 'all' ? (perNetwork ? PER_NETWORK_COLUMNS : ALL_NETWORKS_COLUMNS) : perNetwork ? PER_NETWORK_OBJECTIVES : ALL_NETWORKS_OBJECTIVES;
+  const from = perNetwork ? PER_NETWORK_FROM : ALL_NETWORKS_FROM;
+  const filter = ids ? ID_FILTER : '';
+  const group = perNetwork ? '' : 'GROUP BY dp.id';
+  return `SELECT ${selected} ${from} ${filter} ${group} ORDER BY dp.point_index`;
+}
+
+function sqlParameters(sweepId: number, network: string | undefined): (number | string)[] {
+  return network === undefined ? [sweepId] : [sweepId, network];
 }
 
 /** Every design point's result for `network`, or summed over all networks when it is undefined. */
 export function designPointResults(db: Db, sweepId: number, network?: string): DesignPointResult[] {
-  const { statement, parameters } = resultStatement(db, sweepId, network);
-  return (statement.all(...parameters) as ResultTuple[]).map(toResult);
+  const rows = db.prepare(resultSql(network, 'all', false)).raw().all(...sqlParameters(sweepId, network)) as ResultTuple[];
+  return rows.map(toResult);
 }
 
 export interface ParetoFront {
@@ -150,25 +161,31 @@ export interface ParetoFront {
   considered: number;
 }
 
-/** The non-dominated design points of a sweep for `network` (or all networks summed). */
+/** Finds the non-dominated design points of a sweep for `network` (or all networks summed). */
 export function paretoFront(db: Db, sweepId: number, objectives: ObjectiveName[], network?: string): ParetoFront {
-  const { statement, parameters } = resultStatement(db, sweepId, network);
-  const rows = statement.all(...parameters) as ResultTuple[];
+  const parameters = sqlParameters(sweepId, network);
 
-  // Objectives are read into typed arrays straight from the row tuples; only front rows become
-  // objects, which keeps a query over a million design points within about a second.
-  const complete = rows.filter((row) => row[4] === 1);
-  const columns = objectives.map((objective) => {
-    const position = TUPLE_POSITIONS[objective];
-    const column = new Float64Array(complete.length);
-    for (let i = 0; i < complete.length; i++) column[i] = complete[i][position] as number;
-    return column;
-  });
+  // Only ids and objectives are read for every row, straight into typed arrays; parameters and
+  // the other figures are read for the front rows alone.
+  const ids: number[] = [];
+  const values: number[][] = objectives.map(() => []);
+  let incomplete = 0;
+  const positions = objectives.map((objective) => OBJECTIVE_POSITIONS[objective]);
+  for (const row of db.prepare(resultSql(network, 'objectives', false)).raw().iterate(...parameters) as IterableIterator<ObjectiveTuple>) {
+    if (row[1] !== 1) {
+      incomplete++;
+      continue;
+    }
+    ids.push(row[0]);
+    positions.forEach((position, objective) => values[objective].push(row[position] as number));
+  }
 
-  const front = Array.from(paretoIndices(columns), (index) => toResult(complete[index]));
+  const frontIds = Array.from(paretoIndices(values.map((column) => Float64Array.from(column))), (index) => ids[index]);
+  const rows = db.prepare(resultSql(network, 'all', true)).raw().all(...parameters, JSON.stringify(frontIds)) as ResultTuple[];
+  const front = rows.map(toResult);
   const first = METRIC_COLUMNS[objectives[0]];
   front.sort((a, b) => (a[first] as number) - (b[first] as number) || a.pointIndex - b.pointIndex);
-  return { objectives, front, incomplete: rows.length - complete.length, considered: complete.length };
+  return { objectives, front, incomplete, considered: ids.length };
 }
 
 export interface NetworkJobStatus {

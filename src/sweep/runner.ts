@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 
@@ -38,16 +39,20 @@ export interface RunSummary {
   /** True when the run was stopped before every pending job finished. */
   interrupted: boolean;
   elapsedS: number;
+  /** Sum over finished jobs of the time from handing a job to the pool until its result arrived. */
+  roundTripS: number;
+  /** Time the main thread spent writing results to the database. */
+  writeS: number;
 }
 
 /**
- * The compiled worker. Piscina loads worker files with Node's own loader, so a runner imported
+ * Returns the path of the compiled worker. Piscina loads worker files with Node's own loader, so a runner imported
  * from TypeScript source (as in tests) still points to dist/, which `npm run build` creates.
  */
 export function defaultWorkerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return resolve(dirname(here), 'worker.js');
-  return resolve(dirname(here), '../../dist/src/sweep/worker.js');
+  const runnerPath = fileURLToPath(import.meta.url);
+  if (runnerPath.endsWith('.js')) return resolve(dirname(runnerPath), 'worker.js');
+  return resolve(dirname(runnerPath), '../../dist/src/sweep/worker.js');
 }
 
 class JobTimeout extends Error {}
@@ -85,8 +90,12 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   const counts: ProgressCounts = { total: pending.length, done: 0, failed: 0 };
   const write = jobResultWriter(db);
   const buffer: JobResult[] = [];
+  const timing = { roundTripS: 0, writeS: 0 };
   const flush = () => {
-    if (buffer.length > 0) write(buffer.splice(0));
+    if (buffer.length === 0) return;
+    const start = performance.now();
+    write(buffer.splice(0));
+    timing.writeS += (performance.now() - start) / 1000;
   };
   const flushTimer = setInterval(flush, options.flushIntervalMs ?? 1000);
   const describe = jobDescriber(plan);
@@ -101,7 +110,8 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     if (seen === FAILURES_LOGGED_PER_REASON + 1) options.progress?.log(`more jobs failed with the reason "${reason}"; \`cosa sweep status\` counts them`);
   };
 
-  const record = (result: JobResult) => {
+  const record = (result: JobResult, roundTripS: number) => {
+    timing.roundTripS += roundTripS;
     buffer.push(result);
     if (result.status === 'done') counts.done++;
     else {
@@ -139,7 +149,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     if (started) options.progress?.stop(counts);
   }
 
-  return { sweepId, planned: plan.jobs.length, reused: finished.size, done: counts.done, failed: counts.failed, interrupted, elapsedS: (Date.now() - startMs) / 1000 };
+  return { sweepId, planned: plan.jobs.length, reused: finished.size, done: counts.done, failed: counts.failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...timing };
 }
 
 /**
@@ -151,7 +161,7 @@ function dispatch(
   jobs: SweepJob[],
   workers: number,
   timeoutS: number,
-  record: (result: JobResult) => void,
+  record: (result: JobResult, roundTripS: number) => void,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   return new Promise((resolveRun) => {
@@ -180,11 +190,13 @@ function dispatch(
       const controller = new AbortController();
       running.set(job.key, controller);
       const timer = setTimeout(() => controller.abort(new JobTimeout()), timeoutS * 1000);
+      const start = performance.now();
+      const elapsed = () => (performance.now() - start) / 1000;
 
       pool
         .run(job, { signal: controller.signal })
         .then(
-          (result) => record(result),
+          (result) => record(result, elapsed()),
           (error: unknown) => {
             // A job dropped by a stop request has no result; it stays pending for the next run.
             if (stopped && !(controller.signal.reason instanceof JobTimeout)) {
@@ -195,7 +207,7 @@ function dispatch(
               controller.signal.reason instanceof JobTimeout
                 ? `timed out after ${timeoutS} s (job_timeout_s); its worker thread was terminated`
                 : `worker error: ${errorMessage(error)}`;
-            record({ key: job.key, status: 'failed', reason });
+            record({ key: job.key, status: 'failed', reason }, elapsed());
           },
         )
         .finally(() => {

@@ -20,7 +20,7 @@ const TOP_LEVEL_HINTS: Record<string, string> = {
   job_timeout_s: 'must be a positive number of seconds',
 };
 
-/** The field path as the user writes it: `mapper.time_limit_s`, `networks[1]`, `architecture.grid.pes`. */
+/** Formats a field path as the user writes it: `mapper.time_limit_s`, `networks[1]`, `architecture.grid.pes`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const part of path) {
