@@ -85,9 +85,14 @@ export async function solveModel(model: LinearModel, options: SolveOptions): Pro
   }
 }
 
-/** Row names of an irreducible infeasible subsystem, or undefined when HiGHS finds none. */
+/**
+ * Row names of an irreducible infeasible subsystem of the LP relaxation, or undefined when HiGHS
+ * finds none (for example when only the integrality makes the program infeasible).
+ */
 function conflictRows(native: ReturnType<Highs['createModel']>, model: LinearModel): string[] | undefined {
   try {
+    // Strategy 2 searches the LP relaxation; the default finds nothing for a MIP in highs 1.15.
+    native.options.set('iis_strategy', 2);
     const iis = native.getIis();
     const names = [...iis.rowIndex].map((row) => model.rows[row]?.name).filter((name): name is string => name !== undefined);
     return names.length > 0 ? names : undefined;
