@@ -46,8 +46,8 @@ export function slurmPaths(outDir: string, sweepName: string): SlurmPaths {
 
 /** bin/cosa.js of this package, from the compiled dist/src/sweep/slurm.js or from src/sweep/slurm.ts. */
 export function cosaEntryPoint(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.js') ? resolve(dirname(here), '../../../bin/cosa.js') : resolve(dirname(here), '../../bin/cosa.js');
+  const modulePath = fileURLToPath(import.meta.url);
+  return resolve(dirname(modulePath), modulePath.endsWith('.js') ? '../../../bin/cosa.js' : '../../bin/cosa.js');
 }
 
 /** Quotes `text` for a POSIX shell: single quotes, with embedded single quotes closed and escaped. */
