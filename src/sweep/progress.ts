@@ -37,6 +37,7 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
       stream,
       format: '{bar} {value}/{total} jobs | failed {failed} | {rate} jobs/s | ETA {eta}',
       hideCursor: true,
+      barsize: 30,
       clearOnComplete: false,
       fps: 5,
     },
