@@ -5,7 +5,7 @@ export const OBJECTIVES = ['latency', 'energy', 'area', 'edp'] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
 
 /**
- * Returns the indices of the non-dominated rows, in ascending order. `columns` holds one array per
+ * Returns the indices of the non-dominated rows, in ascending order. `columns` contains one array per
  * objective, each with one value per row; values must be finite.
  * Each objective is first replaced by its dense rank, and the rows are put in lexicographic order
  * by three stable counting sorts, so no comparison sort runs over the rows.
@@ -43,9 +43,9 @@ interface Ranks {
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * Dense ranks by an LSD radix sort over the float64 bit patterns, four 16-bit digits. Binary
- * searches over a sorted copy cost about 20 cache misses per row at a million rows; the radix
- * passes touch memory in order, apart from one scatter per pass.
+ * Computes dense ranks by an LSD radix sort over the float64 bit patterns, in four 16-bit digits.
+ * Binary searches over a sorted copy cost about 20 cache misses per row at a million rows. The
+ * radix passes read memory in order and scatter once per pass.
  */
 function denseRanks(values: ArrayLike<number>): Ranks {
   const count = values.length;

@@ -27,10 +27,12 @@ function formatDuration(seconds: number): string {
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
   const rest = whole % 60;
-  return hours > 0 ? `${hours}h${String(minutes).padStart(2, '0')}m` : minutes > 0 ? `${minutes}m${String(rest).padStart(2, '0')}s` : `${rest}s`;
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, '0')}m`;
+  if (minutes > 0) return `${minutes}m${String(rest).padStart(2, '0')}s`;
+  return `${rest}s`;
 }
 
-/** A bar on `stream` showing jobs finished, failed, jobs per second and the estimated time left. */
+/** Creates a reporter that draws a bar on `stream` with jobs finished, failed, jobs per second and the estimated time left. */
 export function barReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   const multibar = new cliProgress.MultiBar(
     {
@@ -70,7 +72,7 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
   };
 }
 
-/** One line at most every `intervalS` seconds, for logs and pipes. */
+/** Creates a reporter that writes one line at most every `intervalS` seconds, for logs and pipes. */
 export function lineReporter(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), intervalS = 10): ProgressReporter {
   let startMs = Date.now();
   let lastMs = 0;
@@ -99,7 +101,7 @@ export function lineReporter(write: (line: string) => void = (line) => process.s
   };
 }
 
-/** A bar when `stream` is a terminal, plain lines otherwise. */
+/** Chooses a bar when `stream` is a terminal and plain lines otherwise. */
 export function defaultReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   return stream.isTTY ? barReporter(stream) : lineReporter();
 }
