@@ -1,7 +1,8 @@
 // The cost model on tiny hand-computed cases: sliding-window halos, multicast, spatial reduction,
-// bandwidth throttling, bypass, first-read elision and the invalid-mapping messages. Every
-// expected number is worked out in the comment above it from Timeloop's rules (reads deliver data
-// toward the MACs, fills arrive from the parent, updates are partial sums arriving from below).
+// link transfers, bandwidth throttling, bypass, first-read elision, energy and the invalid-mapping
+// messages. Every expected number is worked out in the comment above it from Timeloop's rules
+// (reads deliver data toward the MACs, fills arrive from the parent, updates are partial sums
+// arriving from below).
 import { describe, expect, it } from 'vitest';
 
 import { parseArchitecture } from '../src/arch/load.js';
@@ -220,7 +221,7 @@ describe('Inputs halo of a sliding window', () => {
   });
 });
 
-describe('multicast and spatial reduction', () => {
+describe('multicast, reduction and link transfers', () => {
   it('multicasts Inputs over a K fan-out', () => {
     // C4 inside each Reg, GB spreads K2 over the 2 Regs and steps P3. K does not index Inputs,
     // so both Regs need the same 4 Inputs words per P step and GB reads them once for both.
@@ -283,6 +284,28 @@ describe('multicast and spatial reduction', () => {
     // Inputs are not shared (C indexes them): 1 word per Reg per P step, GB reads 2 x 3 = 6.
     expect(stats(result, 'Reg', 'Inputs').fills_per_instance).toBe(3);
     expect(stats(result, 'GB', 'Inputs').reads_per_instance).toBe(6);
+  });
+
+  it('passes Inputs between neighbouring Regs', () => {
+    // GB spreads P2 over the 2 Regs (neighbours on X) and steps R3; each Reg holds 1 Inputs word.
+    // Reg j needs w = j + r at step r. From step r = 1 on, Reg 0 needs w = r, which Reg 1 received
+    // at step r - 1, so it takes that word from Reg 1 (a link transfer) and only Reg 1's word
+    // comes from GB. GB reads 2 + 2·1 = 4 words (each of the 4 input words once), with 2 link
+    // transfers. Each Reg receives 3 words (6 in all, 4 from GB and 2 from the neighbour). Reg
+    // reads are 3 MAC reads plus the 2 words sent to the neighbour, averaged over 2 Regs: 3 + 1 = 4.
+    const result = evaluateValid(
+      TWO_PES,
+      'R: 3, P: 2',
+      `mapping:
+      - {target: GB, type: spatial, factors: P2, permutation: PRSQCKN}
+      - {target: GB, type: temporal, factors: R3, permutation: RSPQCKN}`,
+    );
+    const regInputs = stats(result, 'Reg', 'Inputs');
+
+    expect(stats(result, 'GB', 'Inputs').reads_per_instance).toBe(4);
+    expect(regInputs.utilized_capacity).toBe(1);
+    expect(regInputs.fills_per_instance).toBe(3);
+    expect(regInputs.reads_per_instance).toBe(4);
   });
 });
 
