@@ -70,9 +70,9 @@ async function runSingle(specPath: string, dbPath: string): Promise<void> {
   }
 }
 
-const TITLE = ENABLED
-  ? 'sweeps as Slurm job arrays'
-  : 'sweeps as Slurm job arrays (skipped: SLURM_CONF is unset; start a cluster with .ci/slurm-start.sh and export SLURM_CONF)';
+const SKIP_REASON = 'SLURM_CONF is unset; start a cluster with .ci/slurm-start.sh and export SLURM_CONF';
+const TITLE = ENABLED ? 'sweeps as Slurm job arrays' : `sweeps as Slurm job arrays (skipped: ${SKIP_REASON})`;
+if (!ENABLED) console.warn(`Slurm tests skipped: ${SKIP_REASON}`);
 
 describe.skipIf(!ENABLED)(TITLE, () => {
   beforeAll(() => {
