@@ -197,6 +197,18 @@ describe('results merge', () => {
     }
   });
 
+  it('skips a shard that stopped before planning', () => {
+    const unplanned = join(fixture.dir, 'unplanned.sqlite');
+    openStore(unplanned, { create: true }).close();
+    const merged = join(fixture.dir, 'skipping.sqlite');
+
+    const summary = mergeResults(merged, [unplanned, ...shardDbs]);
+    expect(summary.skipped).toEqual([unplanned]);
+    expect(summary.merged).toBe(SHARDS);
+    expect(jobResults(merged)).toEqual(jobResults(singleDb));
+    expect(() => mergeResults(join(fixture.dir, 'nothing.sqlite'), [unplanned])).toThrow(/none of the databases holds a sweep yet/);
+  });
+
   it('rejects the output given as an input', () => {
     expect(() => mergeResults(shardDbs[0], [shardDbs[0], shardDbs[1]])).toThrow(/is also the output database/);
   });
