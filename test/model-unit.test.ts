@@ -250,6 +250,13 @@ describe('multicast, reduction and link transfers', () => {
     // and GB reads 2 x 4 = 8, with no multicast.
     expect(regWeights.fills_per_instance).toBe(4);
     expect(gbWeights.reads_per_instance).toBe(8);
+    // Outputs differ per Reg too: each Reg holds 3 outputs (its K, P = 0..2), each updated once per
+    // C (4 times), so 12 updates, 12 - 3 = 9 reads and 3 fills; GB takes 2 x 3 = 6 updates.
+    const regOutputs = stats(result, 'Reg', 'Outputs');
+    expect(regOutputs.updates_per_instance).toBe(12);
+    expect(regOutputs.reads_per_instance).toBe(9);
+    expect(regOutputs.fills_per_instance).toBe(3);
+    expect(stats(result, 'GB', 'Outputs').updates_per_instance).toBe(6);
   });
 
   it('reduces Outputs over a C fan-out', () => {
