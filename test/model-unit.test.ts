@@ -282,7 +282,7 @@ describe('multicast, reduction and link transfers', () => {
     expect(regOutputs.fills_per_instance).toBe(6);
     expect(regOutputs.reads_per_instance).toBe(0);
     // Spatial reduction: the 2 Regs send 2 x 6 = 12 partial sums, reduced by 2 on the way to GB,
-    // so GB sees 12 / 2 = 6 updates; each output once, so 6 - 6 = 0 reads.
+    // so GB takes 12 / 2 = 6 updates. Each output arrives once, so GB reads 6 - 6 = 0.
     expect(gbOutputs.updates_per_instance).toBe(6);
     expect(gbOutputs.reads_per_instance).toBe(0);
     expect(gbOutputs.fills_per_instance).toBe(6);
