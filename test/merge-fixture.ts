@@ -1,7 +1,7 @@
 // Shared set-up for the shard, merge and Slurm tests: a small network folder, a sweep spec with
 // the seeded random mapper (so equal jobs give equal results in any process), and readers that
 // dump a results database for comparisons.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,13 @@ const LAYERS: Record<string, string> = {
   fc: 'problem: {R: 1, S: 1, P: 1, Q: 1, C: 64, K: 32, N: 1}',
 };
 
+const createdDirs: string[] = [];
+
+/** Removes every folder that makeMergeFixture created in this test file. */
+export function removeMergeFixtures(): void {
+  for (const dir of createdDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export interface MergeFixture {
   dir: string;
   specPath: string;
@@ -27,6 +34,7 @@ export interface MergeFixture {
  */
 export function makeMergeFixture({ name = 'shards', pes = [2, 4, 8], samples = 300 } = {}): MergeFixture {
   const dir = mkdtempSync(join(tmpdir(), 'cosa-merge-'));
+  createdDirs.push(dir);
   const network = join(dir, 'tiny');
   mkdirSync(network);
   for (const [layer, text] of Object.entries(LAYERS)) writeFileSync(join(network, `${layer}.yaml`), `${text}\n`);

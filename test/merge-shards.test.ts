@@ -4,7 +4,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { InputError } from '../src/input-error.js';
 import { mergeResults } from '../src/store/merge.js';
@@ -14,8 +14,10 @@ import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
 import { assignShards, estimatedJobCost, parseShard, shardPlan } from '../src/sweep/shard.js';
 import { loadSweepSpec } from '../src/sweep/spec.js';
-import { dumpTables, frontRows, jobResults, makeMergeFixture, networkResults, type MergeFixture } from './merge-fixture.js';
+import { dumpTables, frontRows, jobResults, makeMergeFixture, networkResults, removeMergeFixtures, type MergeFixture } from './merge-fixture.js';
 import { REPO, runCli } from './sweep-helpers.js';
+
+afterAll(removeMergeFixtures);
 
 const SHARDS = 3;
 const FAULTY_WORKER = join(REPO, 'test', 'sweep-fixtures', 'faulty-worker.mjs');

@@ -7,15 +7,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openStore } from '../src/store/open.js';
 import { planSweep } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
 import { shardPlan } from '../src/sweep/shard.js';
 import { loadSweepSpec } from '../src/sweep/spec.js';
-import { finishTimes, frontRows, jobResults, makeMergeFixture, networkResults } from './merge-fixture.js';
+import { finishTimes, frontRows, jobResults, makeMergeFixture, networkResults, removeMergeFixtures } from './merge-fixture.js';
 import { runCli } from './sweep-helpers.js';
+
+afterAll(removeMergeFixtures);
 
 const TASKS = 3;
 const ENABLED = process.env.SLURM_CONF !== undefined || (process.env.CI ?? '') !== '';

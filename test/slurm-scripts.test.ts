@@ -5,12 +5,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { InputError } from '../src/input-error.js';
 import { checkSlurmTime, groupSbatchOptions, shellQuote } from '../src/sweep/slurm.js';
-import { frontRows, jobResults, makeMergeFixture } from './merge-fixture.js';
+import { frontRows, jobResults, makeMergeFixture, removeMergeFixtures } from './merge-fixture.js';
 import { CLI, runCli, type CliResult } from './sweep-helpers.js';
+
+afterAll(removeMergeFixtures);
 
 function runWithEnv(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
