@@ -201,9 +201,6 @@ describe('Inputs halo of a sliding window', () => {
     expect(stats(result, 'DRAM', 'Inputs').reads_per_instance).toBe(12);
   });
 
-  // NOTE: fails with 8 fills, because deliveries.ts delivers the whole window again on every step
-  // of a loop other than the innermost one above the tile. The Timeloop rule quoted in the
-  // previous test keeps the halo whenever a translation equals the previous one, as here.
   it('halo kept with P split over two levels', () => {
     // Buffer holds R3 (a 3-word window), GB steps P by 1 (bound 2), DRAM steps P by 2 (bound 2).
     // Timeloop simulates the first and one more iteration of each loop: windows at p = 0, 1 (GB),

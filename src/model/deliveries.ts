@@ -122,15 +122,13 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
   const origin: Box = { min: [0, 0, 0, 0], max: [...extents] };
   // One shared array for the full tile, so that equal shape pairs are found by identity below.
   const full: Box[] = [origin];
-  // Only the innermost loop above the tile keeps the overlap of a sliding window. For the other
-  // loops Timeloop 019f107 counts the whole tile again unless none of the loops up to and including
-  // it move the tile (checked against every reference case, including strides and dilations).
-  let movedInside = false;
-  const shapes = steps.map((step, index) => {
-    movedInside ||= !isZero(step.move);
+  // Timeloop 019f107 (OperationSpace::SaveAndSubtractIfSameStride, on for cnn-layer) subtracts the
+  // previous tile only while the tile's translation repeats the previous one; otherwise it delivers
+  // the whole tile. Before a step of loop k > 0 the previous translation is always moves[0].
+  const shapes = steps.map((_, index) => {
     if (index === 0) return alwaysFull ? full : deltaShape(origin, moves[0]);
-    if (alwaysFull || movedInside) return full;
-    return [];
+    if (alwaysFull) return full;
+    return sameCoordinates(moves[index], moves[0]) ? deltaShape(origin, moves[index]) : full;
   });
   const sizes = shapes.map(shapeVolume);
 
@@ -169,12 +167,6 @@ function deltaShape(origin: Box, move: Coordinates): Box[] {
   return subtractBox(origin, previous);
 }
 
-function isZero(vector: Coordinates): boolean {
-  for (const value of vector) {
-    if (value !== 0) return false;
-  }
-  return true;
-}
 
 function shapeVolume(shape: Box[]): number {
   let sum = 0;
