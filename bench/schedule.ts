@@ -1,12 +1,13 @@
 // CoSA scheduling speed and quality on ResNet-50 / Simba. Run after `npm run build`:
 //   node dist/bench/schedule.js [objective]     (or: node dist/bench/run.js schedule)
-// Schedules ResNet-50's unique layers (batch 1) on the Simba reference design with its reference
-// energy table and bypass pattern (shared/reference/cases/simba-ref__resnet50-1x1-c64k64__refmap
-// beside the repository), then gives the random mapper 10x CoSA's time per layer. Prints solve
+// It schedules ResNet-50's unique layers (batch 1) on the Simba reference design. The energy table
+// and bypass pattern come from shared/reference/cases/simba-ref__resnet50-1x1-c64k64__refmap beside
+// the repository. The random mapper then gets 10x CoSA's time per layer. Prints solve
 // seconds per layer (median, max, whole network), network latency against the compute bound
 // Σ ceil(MACs / 1024) and network EDP (Σ cycles × Σ energy, each weighted by layer repeats), and
 // the ratio of CoSA to random on latency, energy and EDP.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -67,12 +68,16 @@ export async function benchSchedule(objective: Objective = 'edp'): Promise<void>
   const cosa: NetworkTotals = { cycles: 0, energyPJ: 0 };
   const random: NetworkTotals = { cycles: 0, energyPJ: 0 };
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   let computeBound = 0;
   for (const { name, layer, repeats } of network.layers) {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const scheduled = await runMapper(arch, layer, keep, { name: 'cosa', objective, timeLimitS: 10 });
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
     seconds.push(elapsed);
+    cpuSeconds.push((cpu.user + cpu.system) / 1e6);
     addLayer(cosa, scheduled, repeats, name, 'cosa');
     computeBound += Math.ceil(macCount(layer) / macs) * repeats;
 
@@ -80,7 +85,7 @@ export async function benchSchedule(objective: Objective = 'edp'): Promise<void>
     addLayer(random, sampled, repeats, name, 'random');
     const ratio = (sampled.evaluation!.cycles / scheduled.evaluation!.cycles).toFixed(2);
     console.log(
-      `schedule: ${name.padEnd(36)} ${elapsed.toFixed(3)} s  ${scheduled.status.padEnd(10)} cycles ${scheduled.evaluation!.cycles} ` +
+      `schedule: ${name.padEnd(36)} ${elapsed.toFixed(3)} s (CPU ${cpuSeconds[cpuSeconds.length - 1].toFixed(3)} s)  ${scheduled.status.padEnd(10)} cycles ${scheduled.evaluation!.cycles} ` +
         `(bound ${Math.ceil(macCount(layer) / macs)})  energy ${scheduled.evaluation!.energy_pJ.toExponential(3)} pJ  random/cosa cycles ${ratio}`,
     );
   }
@@ -89,7 +94,10 @@ export async function benchSchedule(objective: Objective = 'edp'): Promise<void>
   const cosaEdp = cosa.cycles * cosa.energyPJ;
   const randomEdp = random.cycles * random.energyPJ;
   console.log(`schedule: objective ${objective}, ${seconds.length} unique layers, Simba reference design (${CASE})`);
+  const cpuTotal = cpuSeconds.reduce((sum, value) => sum + value, 0);
+  console.log(`schedule: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs; wall-clock times grow with load, CPU times less so`);
   console.log(`schedule: seconds per layer: median ${median(seconds).toFixed(3)}, max ${Math.max(...seconds).toFixed(3)}; whole network ${total.toFixed(2)} s`);
+  console.log(`schedule: CPU seconds per layer: median ${median(cpuSeconds).toFixed(3)}, max ${Math.max(...cpuSeconds).toFixed(3)}; whole network ${cpuTotal.toFixed(2)} s`);
   console.log(`schedule: network latency ${cosa.cycles} cycles = ${(cosa.cycles / computeBound).toFixed(4)}x the compute bound ${computeBound}`);
   console.log(`schedule: network energy ${cosa.energyPJ.toExponential(4)} pJ, EDP ${cosaEdp.toExponential(4)} cycles·pJ`);
   console.log(

@@ -33,7 +33,7 @@ export function mapperCaseIds(): string[] {
   return readdirSync(CASES_DIR).filter((name) => !name.startsWith('.')).sort();
 }
 
-/** One case per distinct (architecture, layer) pair, preferring a valid reference mapping. */
+/** Loads the first case (by id) of each distinct (architecture, layer) pair. */
 export function distinctLayerCases(): MapperCase[] {
   const seen = new Set<string>();
   const cases: MapperCase[] = [];

@@ -14,7 +14,7 @@ import type { KeepPattern, MapperSettings, ScheduleResult } from './types.js';
 /** Placements (before loop orders) beyond which the exhaustive mapper refuses a layer. */
 export const MAX_PLACEMENTS = 200_000;
 
-/** All ways to split `count` identical items over `parts` ordered parts. */
+/** Lists every way to split `count` identical items over `parts` ordered parts. */
 export function compositions(count: number, parts: number): number[][] {
   if (parts === 1) return [[count]];
   const result: number[][] = [];
@@ -25,10 +25,10 @@ export function compositions(count: number, parts: number): number[][] {
 }
 
 /**
- * Orders of a level's loops with bound > 1 that can differ in traffic, innermost first, with the
- * unit loops appended. Two orders are taken as equivalent when, for every data space, the same
- * loops lie inside its innermost relevant loop and that loop is the same, and the P R Q S loops
- * (whose order shapes the Inputs sliding window) appear in the same relative order.
+ * Lists the orders of a level's loops with bound > 1 that can differ in traffic, innermost first,
+ * with the unit loops appended. Two orders count as equivalent when every data space has the same
+ * loops inside its innermost relevant loop and the same innermost relevant loop. They must also
+ * order P R Q S alike, because that order shapes the Inputs sliding window.
  */
 export function distinctOrders(temporal: Factors): Dimension[][] {
   const active = blockPermutation(undefined).filter((dimension) => temporal[dimension] > 1);

@@ -1,6 +1,6 @@
-// Reasons why no mapping of a layer can exist, found before any search: every loop may move to
-// the outermost level, so a level's smallest tile is one word per kept data space, except at the
-// outermost level, which holds whole tensors.
+// Reasons why no mapping of a layer can exist, found before any search. Every loop may move to the
+// outermost level, so a level's smallest tile is one word per kept data space. The outermost level
+// is the exception: it must store whole tensors.
 import type { Architecture } from '../arch/types.js';
 import { DATA_SPACES, dataSpaceSize, type Layer } from '../workload/layer.js';
 import type { KeepPattern } from './types.js';

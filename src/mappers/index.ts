@@ -26,8 +26,8 @@ export async function runMapper(arch: Architecture, layer: Layer, keep: KeepPatt
 }
 
 /**
- * The layer with each dimension whose largest prime factor exceeds 7 raised to the next 7-smooth
- * size; the same object when nothing changes. Padded positions are computed like real ones.
+ * Raises each dimension whose largest prime factor exceeds 7 to the next 7-smooth size. Returns the
+ * same object when nothing changes. Padded positions are computed like real ones.
  */
 export function padLayer(layer: Layer): Layer {
   const padded = { ...layer };

@@ -1,6 +1,6 @@
 // Buffer capacity in log space. A tile's size is a product of placed primes, except the Inputs
-// tile, whose width (P_t - 1)·Wstride + (R_t - 1)·Wdilation + 1 is a sum; that log-width gets its
-// own variable bounded below by lines that are exact at every reachable (P_t, R_t). Levels that
+// tile, whose width (P_t - 1)·Wstride + (R_t - 1)·Wdilation + 1 is a sum. That log-width gets its
+// own variable, bounded below by lines that are exact at every reachable (P_t, R_t). Levels that
 // keep several data spaces split their capacity in shares chosen by the program.
 import { DATA_SPACES, type DataSpace, type Dimension } from '../../workload/layer.js';
 import { divisors, primeFactorCounts } from '../../workload/primes.js';
@@ -34,9 +34,9 @@ export function addCapacityLimits(program: Program): void {
       return;
     }
 
-    // Σ tiles ≤ entries is not linear in log space. Each data space gets share σ_v of the entries
-    // with Σ σ_v ≤ 1; the log-shares range over the convex hull of points on that boundary, which
-    // lies inside the feasible region (Σ exp(log σ) ≤ 1 is convex), so every choice is sound.
+    // Σ tiles ≤ entries is not linear in log space. Each data space gets share σ_v of the entries,
+    // with Σ σ_v ≤ 1. The log-shares range over the convex hull of points on that boundary. The set
+    // Σ exp(log σ) ≤ 1 is convex, so the hull lies inside it and every choice is sound.
     const points = sharePoints(kept.length);
     const weights = points.map((_, k) => program.model.addVariable(`share_${index}_${k}`, 'continuous', 0, 1));
     program.model.addEqual(`share_sum_${index}`, weights.map((column) => [column, 1] as const), 1);
@@ -111,7 +111,7 @@ function windowColumn(program: Program, level: number, axis: 'W' | 'H'): number 
       let terms = sumTerms([[width, 1]], outputExtent.map(([column, coefficient]) => [column, -line.slope * coefficient] as [number, number]));
       let rhs = line.intercept;
       if (line.onlyWide) {
-        // Off (w ≥ log(stride) + u - log(stride) ≥ 0 holds anyway) when the output extent is 1.
+        // At output extent 1 the row reads w ≥ 0, which is always true, so the line is off there.
         terms = sumTerms(terms, [[wideColumn(), -line.intercept]]);
         rhs = 0;
       }

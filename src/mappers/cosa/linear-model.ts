@@ -24,7 +24,7 @@ export interface Row {
 export type Terms = ReadonlyArray<readonly [number, number]>;
 
 /** Coefficients this small are dropped: HiGHS removes entries ≤ 1e-9 anyway (small_matrix_value). */
-const SMALLEST_COEFFICIENT = 1e-12;
+const MIN_COEFFICIENT = 1e-12;
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
@@ -63,7 +63,7 @@ export class LinearModel {
       merged.set(column, (merged.get(column) ?? 0) + coefficient);
     }
     for (const [column, coefficient] of merged) {
-      if (Math.abs(coefficient) < SMALLEST_COEFFICIENT) merged.delete(column);
+      if (Math.abs(coefficient) < MIN_COEFFICIENT) merged.delete(column);
     }
 
     this.rows.push({ name, lower, upper, terms: merged });
@@ -82,7 +82,7 @@ export class LinearModel {
     return this.addRow(name, terms, value, value);
   }
 
-  /** The model as compressed sparse rows, in the shape of the `highs` package's ModelData. */
+  /** Returns the model as compressed sparse rows, in the shape of the `highs` package's ModelData. */
   toSparse(): SparseModel {
     const starts = [0];
     const indices: number[] = [];
@@ -189,7 +189,8 @@ export function formatNumber(value: number): string {
 /** Writes `label term term ... suffix`, several terms per line: some LP readers limit line length. */
 function wrapExpression(label: string, terms: Terms, variables: Variable[], suffix = ''): string[] {
   const parts = terms.map(([column, coefficient], index) => {
-    const sign = coefficient < 0 ? '-' : index === 0 ? '' : '+';
+    let sign = index === 0 ? '' : '+';
+    if (coefficient < 0) sign = '-';
     return `${sign} ${formatNumber(Math.abs(coefficient))} ${variables[column].name}`.trim();
   });
   const lines = chunk(parts, 6).map((group) => `   ${group.join(' ')}`);

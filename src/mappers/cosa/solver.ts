@@ -13,7 +13,7 @@ const highsLoader = (typeof exported === 'function' ? exported : (exported as { 
 
 let highsPromise: Promise<Highs> | undefined;
 
-/** The thread's HiGHS runtime, loaded on first use. */
+/** Loads the thread's HiGHS runtime on first use and returns the cached one after. */
 export function loadHighs(): Promise<Highs> {
   highsPromise ??= highsLoader();
   return highsPromise;
@@ -97,7 +97,7 @@ function conflictRows(native: ReturnType<Highs['createModel']>, model: LinearMod
     const names = [...iis.rowIndex].map((row) => model.rows[row]?.name).filter((name): name is string => name !== undefined);
     return names.length > 0 ? names : undefined;
   } catch {
-    // The IIS only improves the message; an infeasible verdict stands without it.
+    // The IIS only improves the message, so an infeasible verdict is kept without it.
     return undefined;
   }
 }

@@ -4,7 +4,7 @@
 // temporal loop above it, except the loops irrelevant to the data space that sit inside the
 // innermost relevant one: those reuse the resident tile. Which loops those are depends on the
 // loop order of every level above, which the `reuse` binaries choose.
-import type { Architecture, StorageLevel } from '../../arch/types.js';
+import type { StorageLevel } from '../../arch/types.js';
 import { DATA_SPACES, isRelevant, macCount, type DataSpace } from '../../workload/layer.js';
 import { logTileTerms } from './capacity.js';
 import { activeKey, logTerms, relevantDimensions, sumTerms, type Program } from './placement.js';
@@ -141,12 +141,9 @@ function refetchTerms(program: Program, dataSpace: DataSpace, child: number, lev
  */
 export function wordEnergy(level: StorageLevel, kind: AccessKind, dataSpace: DataSpace): number {
   const perWord = 1 / (Math.max(1, level.blockSize) * Math.max(1, Math.min(level.clusterSize, level.instances)));
-  const base = kind === 'reads' ? level.readEnergyPJ : kind === 'fills' ? level.fillEnergyPJ : level.updateEnergyPJ;
+  let base = level.updateEnergyPJ;
+  if (kind === 'reads') base = level.readEnergyPJ;
+  if (kind === 'fills') base = level.fillEnergyPJ;
   const extraRead = dataSpace === 'Outputs' ? level.readEnergyPJ : 0;
   return (base + extraRead) * perWord;
-}
-
-/** Level names of an architecture, for messages. */
-export function levelName(arch: Architecture, level: number): string {
-  return arch.levels[level]?.name ?? `level ${level}`;
 }
