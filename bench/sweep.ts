@@ -77,8 +77,8 @@ function fillSyntheticSweep(db: Db): number {
   const sweepId = db.prepare("SELECT id FROM sweeps WHERE spec_hash = 'synthetic'").pluck().get() as number;
   const insertPoint = db.prepare(`INSERT INTO design_points (id, sweep_id, point_index, point_key, parameters_json, architecture_json, area_um2)
     VALUES (?, ?, ?, '', ?, '{}', ?)`);
-  const insertResult = db.prepare(`INSERT INTO network_results (design_point_id, network, complete, failed_layers, missing_layers,
-    latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2) VALUES (?, 'synthetic', 1, 0, 0, ?, ?, ?, ?, ?)`);
+  const insertResult = db.prepare(`INSERT INTO network_results (design_point_id, sweep_id, network, complete, failed_layers,
+    missing_layers, latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2) VALUES (?, ?, 'synthetic', 1, 0, 0, ?, ?, ?, ?, ?)`);
 
   let state = 12345;
   const random = () => {
@@ -92,7 +92,7 @@ function fillSyntheticSweep(db: Db): number {
       const latency = (1e6 / size) * (0.9 + 0.2 * random());
       const energy = (1e9 * (0.5 + random())) / Math.sqrt(size);
       insertPoint.run(i + 1, sweepId, i, `{"i":${i}}`, area);
-      insertResult.run(i + 1, latency, latency / 1e9, energy, energy * 1e-12 * latency, area);
+      insertResult.run(i + 1, sweepId, latency, latency / 1e9, energy, energy * 1e-12 * latency, area);
     }
   })();
   return sweepId;

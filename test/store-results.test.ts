@@ -134,3 +134,59 @@ describe('results store', () => {
     expect(existsSync(path)).toBe(false);
   });
 });
+
+describe('paretoFront over stored rows', () => {
+  /** O(n²) reference over exact values. */
+  function bruteForce(rows: number[][]): number[] {
+    const dominates = (a: number[], b: number[]) => a.every((value, i) => value <= b[i]) && a.some((value, i) => value < b[i]);
+    return rows.flatMap((row, index) => (rows.some((other) => dominates(other, row)) ? [] : [index]));
+  }
+
+  it('matches brute force on random doubles, per network and summed', () => {
+    const db = openStore(freshDbPath(), { create: true });
+    db.prepare(`INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
+      VALUES ('h', 'random', '-', '', 1, '-', '')`).run();
+    const insertPoint = db.prepare(`INSERT INTO design_points (id, sweep_id, point_index, point_key, parameters_json, architecture_json, area_um2)
+      VALUES (?, 1, ?, '', '{}', '{}', ?)`);
+    const insertResult = db.prepare(`INSERT INTO network_results (design_point_id, sweep_id, network, complete, failed_layers, missing_layers,
+      latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2) VALUES (?, 1, ?, ?, 0, 0, ?, ?, ?, ?, ?)`);
+
+    let state = 7;
+    const random = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const count = 3000;
+    const totals: number[][] = [];
+    const complete: boolean[] = [];
+    for (let i = 0; i < count; i++) {
+      // Doubles with full mantissas, so any rounding on the way out of SQLite would show.
+      const area = (1 + random()) * 1e6;
+      insertPoint.run(i + 1, i, area);
+      let latency = 0;
+      let energy = 0;
+      const isComplete = i % 97 !== 0;
+      for (const network of ['a', 'b']) {
+        const cycles = (1 / (0.1 + random())) * 1e5 * Math.PI;
+        const pj = (0.5 + random()) * 1e9 * Math.E;
+        latency += cycles;
+        energy += pj;
+        insertResult.run(i + 1, network, network === 'b' && !isComplete ? 0 : 1, cycles, cycles / 1e9, pj, pj * 1e-12 * cycles, area);
+      }
+      totals.push([latency, energy, area]);
+      complete.push(isComplete);
+    }
+
+    const summed = paretoFront(db, 1, ['latency', 'energy', 'area']);
+    const completeIndices = totals.map((_, index) => index).filter((index) => complete[index]);
+    const expected = bruteForce(completeIndices.map((index) => totals[index])).map((position) => completeIndices[position]);
+    expect(summed.front.map((row) => row.pointIndex).sort((a, b) => a - b)).toEqual(expected);
+    expect(summed.incomplete).toBe(count - completeIndices.length);
+
+    const perNetwork = paretoFront(db, 1, ['latency', 'energy'], 'a');
+    const rowsA = designPointResults(db, 1, 'a');
+    expect(perNetwork.front.map((row) => row.pointIndex).sort((a, b) => a - b)).toEqual(bruteForce(rowsA.map((row) => [row.latencyCycles!, row.energyPJ!])));
+    expect(perNetwork.incomplete).toBe(0);
+    db.close();
+  });
+});

@@ -18,7 +18,7 @@ afterEach(() => {
 
 describe('sweep failures', () => {
   it('records thrown, crashed and timed-out jobs and finishes the rest', async () => {
-    const fixture = makeSweepFixture('    pes: [1, 2]\n', 'job_timeout_s: 3\n');
+    const fixture = makeSweepFixture('    pes: [1, 2]\n', 'job_timeout_s: 8\n', 4);
     const plan = planSweep(loadSweepSpec(fixture.specPath));
     const keyOf = (name: string) => plan.layers.find((layer) => layer.name === name)!.layerKey;
     process.env.COSA_TEST_FAULTS = JSON.stringify({ throw: [keyOf('fc')], exit: [keyOf('conv1x1')], hang: [keyOf('down')] });
@@ -26,9 +26,6 @@ describe('sweep failures', () => {
     const db = openStore(join(fixture.dir, 'results.sqlite'), { create: true });
     try {
       const summary = await runSweep(plan, db, { workers: 2, workerFile: FAULTY_WORKER });
-      expect(summary.failed).toBe(6);
-      expect(summary.done).toBe(2);
-
       const point = designPointResults(db, summary.sweepId, 'tiny')[0];
       const reasons = new Map(layerResults(db, point.designPointId).map((layer) => [layer.name, layer]));
       expect(reasons.get('conv3x3')?.status).toBe('done');
@@ -37,8 +34,10 @@ describe('sweep failures', () => {
       expect(reasons.get('conv1x1')?.status).toBe('failed');
       expect(reasons.get('conv1x1')?.reason).toMatch(/^worker error: .*exit/i);
       expect(reasons.get('down')?.status).toBe('failed');
-      expect(reasons.get('down')?.reason).toContain('timed out after 3 s');
+      expect(reasons.get('down')?.reason).toContain('timed out after 8 s');
 
+      expect(summary.failed).toBe(6);
+      expect(summary.done).toBe(2);
       expect(sweepJobCounts(db, summary.sweepId)).toEqual({ total: 8, done: 2, failed: 6, pending: 0 });
       expect(failureReasons(db, summary.sweepId).length).toBe(3);
       expect(point.complete).toBe(false);

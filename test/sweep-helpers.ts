@@ -20,8 +20,11 @@ export interface SweepFixture {
   specPath: string;
 }
 
-/** Writes the network folder and a spec; `extra` is appended to the spec text. */
-export function makeSweepFixture(grid = '    pes: [1, 2, 4]\n    global_buffer_kib: [8, 16]\n', extra = ''): SweepFixture {
+/**
+ * Writes the network folder and a spec; `extra` is appended to the spec text. CoSA's local search
+ * is off, so a job's result does not depend on how fast the machine is.
+ */
+export function makeSweepFixture(grid = '    pes: [1, 2, 4]\n    global_buffer_kib: [8, 16]\n', extra = '', timeLimitS = 10): SweepFixture {
   const dir = mkdtempSync(join(tmpdir(), 'cosa-sweep-'));
   const network = join(dir, 'tiny');
   mkdirSync(network);
@@ -36,7 +39,7 @@ architecture:
   design: simba
   grid:
 ${grid}networks: [{folder: tiny}]
-mapper: {name: cosa, objective: edp, time_limit_s: 2}
+mapper: {name: cosa, objective: edp, time_limit_s: ${timeLimitS}, refine: false}
 ${extra}`,
   );
   return { dir, specPath };

@@ -11,7 +11,7 @@ const CASES: { title: string; edit: (spec: string) => string; field: string; val
   { title: 'empty grid', edit: (spec) => spec.replace('[1, 2, 4]', '[]'), field: 'architecture.grid.pes', value: '[]' },
   { title: 'unknown network', edit: (spec) => spec.replace('[{folder: tiny}]', '[resnet50, lenet]'), field: 'networks[1]', value: '"lenet"' },
   { title: 'bad where', edit: (spec) => spec.replace('networks:', '  where: "pes >> 2"\nnetworks:'), field: 'architecture.where', value: '"pes >> 2"' },
-  { title: 'wrong type', edit: (spec) => spec.replace('time_limit_s: 2', 'time_limit_s: [2]'), field: 'mapper.time_limit_s', value: '[2]' },
+  { title: 'wrong type', edit: (spec) => spec.replace('time_limit_s: 10', 'time_limit_s: [10]'), field: 'mapper.time_limit_s', value: '[10]' },
   { title: 'out-of-range design parameter', edit: (spec) => spec.replace('[8, 16]', '[8, -16]'), field: 'architecture.grid.global_buffer_kib', value: '-16' },
 ];
 

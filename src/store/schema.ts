@@ -77,6 +77,9 @@ CREATE TABLE jobs (
 -- after every run; a network with a failed or missing layer has complete = 0 and NULL metrics.
 CREATE TABLE network_results (
   design_point_id INTEGER NOT NULL REFERENCES design_points(id),
+  -- The design point's sweep, repeated so that the rows of one sweep and network are stored
+  -- together and a Pareto query reads them in one sequential pass.
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
   network TEXT NOT NULL,
   complete INTEGER NOT NULL,
   failed_layers INTEGER NOT NULL,
@@ -87,6 +90,7 @@ CREATE TABLE network_results (
   -- Energy in J times latency in cycles, as Timeloop reports EDP.
   edp_j_cycles REAL,
   area_um2 REAL NOT NULL,
-  PRIMARY KEY (design_point_id, network)
-);
+  PRIMARY KEY (sweep_id, network, design_point_id)
+) WITHOUT ROWID;
+CREATE INDEX network_results_by_point ON network_results (design_point_id, network);
 `;

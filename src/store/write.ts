@@ -91,11 +91,11 @@ function withoutUndefined(result: JobResult): Record<string, unknown> {
  */
 export function updateNetworkResults(db: Db, sweepId: number): void {
   db.transaction(() => {
-    db.prepare('DELETE FROM network_results WHERE design_point_id IN (SELECT id FROM design_points WHERE sweep_id = ?)').run(sweepId);
+    db.prepare('DELETE FROM network_results WHERE sweep_id = ?').run(sweepId);
     db.prepare(`
-      INSERT INTO network_results (design_point_id, network, complete, failed_layers, missing_layers,
+      INSERT INTO network_results (design_point_id, sweep_id, network, complete, failed_layers, missing_layers,
         latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2)
-      SELECT point_id, network, done = total, failed, total - done - failed,
+      SELECT point_id, ?, network, done = total, failed, total - done - failed,
         CASE WHEN done = total THEN cycles END,
         CASE WHEN done = total THEN cycles / (clock_ghz * 1e9) END,
         CASE WHEN done = total THEN energy END,
@@ -115,6 +115,6 @@ export function updateNetworkResults(db: Db, sweepId: number): void {
         LEFT JOIN jobs j ON j.key = pj.job_key
         WHERE dp.sweep_id = ?
         GROUP BY dp.id, l.network
-      )`).run(sweepId);
+      )`).run(sweepId, sweepId);
   })();
 }

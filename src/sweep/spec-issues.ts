@@ -8,7 +8,7 @@ import { unknownNameHint } from '../workload/spelling.js';
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': ['name', 'architecture', 'networks', 'batch', 'mapper', 'clock_ghz', 'job_timeout_s'],
   architecture: ['design', 'file', 'mapspace', 'ert', 'grid', 'where'],
-  mapper: ['name', 'objective', 'time_limit_s', 'mip_rel_gap', 'samples', 'seed'],
+  mapper: ['name', 'objective', 'time_limit_s', 'mip_rel_gap', 'samples', 'seed', 'refine', 'padding'],
   networks: ['folder', 'name'],
 };
 

@@ -71,6 +71,8 @@ const specSchema = z.strictObject({
     mip_rel_gap: z.number().min(0).max(1).optional(),
     samples: z.number().int().positive().optional(),
     seed: z.number().int().optional(),
+    refine: z.boolean().optional(),
+    padding: z.boolean().optional(),
   }),
   clock_ghz: positive.optional(),
   job_timeout_s: positive.optional(),
@@ -213,6 +215,9 @@ function readMapper(raw: RawSpec, file: string): MapperSettings {
   if (mapper.name !== 'random' && mapper.samples !== undefined) {
     throw new InputError(file, 'mapper.samples', mapper.samples, 'applies only to the random mapper');
   }
+  if (mapper.name !== 'cosa' && mapper.refine !== undefined) {
+    throw new InputError(file, 'mapper.refine', mapper.refine, 'applies only to the cosa mapper');
+  }
   if (mapper.name !== 'cosa' && mapper.mip_rel_gap !== undefined) {
     throw new InputError(file, 'mapper.mip_rel_gap', mapper.mip_rel_gap, 'applies only to the cosa mapper');
   }
@@ -221,6 +226,8 @@ function readMapper(raw: RawSpec, file: string): MapperSettings {
   if (mapper.mip_rel_gap !== undefined) settings.mipRelGap = mapper.mip_rel_gap;
   if (mapper.samples !== undefined) settings.samples = mapper.samples;
   if (mapper.seed !== undefined) settings.seed = mapper.seed;
+  if (mapper.refine !== undefined) settings.refine = mapper.refine;
+  if (mapper.padding !== undefined) settings.padding = mapper.padding;
   return settings;
 }
 
