@@ -293,7 +293,7 @@ export interface JobDetails {
   evaluation: unknown;
 }
 
-/** A finished job's mapping (Timeloop YAML) and evaluation, or undefined when it has no result. */
+/** Reads a finished job's mapping (Timeloop YAML) and evaluation; undefined when it has no result. */
 export function jobDetails(db: Db, key: string): JobDetails | undefined {
   const row = db.prepare(`
     SELECT key, status, reason, mapping_yaml AS mappingYaml, evaluation_json AS evaluationJson FROM jobs WHERE key = ?`)
@@ -304,8 +304,8 @@ export function jobDetails(db: Db, key: string): JobDetails | undefined {
 }
 
 /**
- * Parameter names whose value differs between design points of a sweep (the grid axes that
- * matter), in first-seen order; all names when the sweep has a single design point.
+ * Lists the parameter names whose value differs between design points of a sweep, in first-seen
+ * order. These are the grid axes that matter. A sweep with a single design point lists them all.
  */
 export function varyingParameters(db: Db, sweepId: number): string[] {
   const rows = db.prepare('SELECT parameters_json FROM design_points WHERE sweep_id = ? ORDER BY point_index').pluck().all(sweepId) as string[];

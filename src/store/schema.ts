@@ -1,6 +1,6 @@
-// The results database schema. Each sweep is identified by the hash of its normalised spec and
-// each job by the hash of its inputs, so databases of Slurm shards can be merged row by row:
-// jobs by key, sweeps by spec hash, design points and layers by (sweep, index).
+// The results database schema. A sweep is identified by the hash of its normalised spec, and a job
+// by the hash of its inputs. So databases of Slurm shards merge row by row: jobs by key, sweeps by
+// spec hash, and design points and layers by (sweep, index).
 
 export const SCHEMA_VERSION = 1;
 
