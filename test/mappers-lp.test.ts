@@ -87,6 +87,34 @@ describe('LinearModel', () => {
   });
 });
 
+/** A multidimensional knapsack: zero is feasible at once, but proving optimality takes long. */
+function hardKnapsack(items: number, constraints: number): LinearModel {
+  const model = new LinearModel();
+  let state = 12345;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return 10 + (state % 90);
+  };
+  const columns = Array.from({ length: items }, (_, index) => model.addVariable(`x${index}`, 'binary'));
+  for (const column of columns) model.addCost(column, -next());
+  for (let row = 0; row < constraints; row++) {
+    const terms = columns.map((column) => [column, next()] as [number, number]);
+    model.addLessEqual(`budget${row}`, terms, 25 * items);
+  }
+  return model;
+}
+
+describe('solveModel limits', () => {
+  it('returns the incumbent and gap at the time limit', async () => {
+    const outcome = await solveModel(hardKnapsack(120, 12), { mipRelGap: 0, timeLimitS: 0.2 });
+    expect(outcome.status).toBe('time_limit');
+    expect(outcome.values).toHaveLength(120);
+    expect(outcome.objective).toBeLessThan(0);
+    expect(outcome.gap).toBeGreaterThan(0);
+    expect(outcome.bound).toBeLessThan(outcome.objective!);
+  });
+});
+
 describe('Inputs window lines', () => {
   const shapes = [
     { stride: 1, dilation: 1, filter: 3, output: 56 },
