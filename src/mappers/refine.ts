@@ -27,13 +27,6 @@ export interface SearchResult extends Scored {
   evaluations: number;
 }
 
-/** Evaluates a mapping after the fast pre-check; undefined when either rejects it. */
-export function score(arch: Architecture, layer: Layer, mapping: Mapping): Evaluation | undefined {
-  if (precheckMapping(arch, layer, mapping) !== undefined) return undefined;
-  const result = evaluate(arch, layer, mapping);
-  return result.ok ? result : undefined;
-}
-
 export function refineMapping(arch: Architecture, layer: Layer, start: Scored, objective: Objective, budget: SearchBudget): SearchResult {
   const deadline = performance.now() + budget.seconds * 1000;
   let best = start;

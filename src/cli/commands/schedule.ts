@@ -84,7 +84,12 @@ async function scheduleCommand(options: ScheduleOptions): Promise<number> {
   const result = await runMapper(arch, layer, keep, settings);
   const schedule = scheduleSummary(settings.name, result, layer);
 
-  if (result.mapping !== undefined && options.out !== undefined) writeFileSync(options.out, writeMappingYaml(arch, result.mapping));
+  if (result.mapping !== undefined && options.out !== undefined) {
+    writeFileSync(options.out, writeMappingYaml(arch, result.mapping));
+    if (schedule.padded_layer !== undefined) {
+      process.stderr.write(`note: ${options.out} maps the padded layer; evaluate it with a problem file of the padded sizes\n`);
+    }
+  }
 
   if (options.json) {
     const body = result.evaluation ?? { ok: false, error: result.reason ?? `no mapping (status ${result.status})` };
