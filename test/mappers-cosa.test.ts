@@ -6,6 +6,7 @@ import { runMapper } from '../src/mappers/index.js';
 import type { MapperSettings, Objective } from '../src/mappers/types.js';
 import { evaluate } from '../src/model/evaluate.js';
 import { macCount, type Layer } from '../src/workload/layer.js';
+import { getNetwork } from '../src/workload/networks/index.js';
 import { distinctLayerCases, loadMapperCase, type MapperCase } from './mappers-fixtures.js';
 
 const cases = distinctLayerCases();
@@ -42,6 +43,17 @@ describe('cosa on every layer and architecture', () => {
   for (const target of architectures) {
     it(`schedules every reference layer on ${target.archName}`, async () => {
       for (const [, layer] of layers) {
+        await expectValidSchedule(target, layer, cosa('latency', { refine: false }));
+      }
+    });
+  }
+});
+
+describe('cosa on ResNet-50 and every architecture', () => {
+  const network = getNetwork('resnet50');
+  for (const target of architectures) {
+    it(`schedules ResNet-50's unique layers on ${target.archName}`, async () => {
+      for (const { layer } of network.layers) {
         await expectValidSchedule(target, layer, cosa('latency', { refine: false }));
       }
     });
