@@ -2,10 +2,10 @@
 //   node dist/bench/schedule.js [objective]     (or: node dist/bench/run.js schedule)
 // It schedules ResNet-50's unique layers (batch 1) on the Simba reference design. The energy table
 // and bypass pattern come from shared/reference/cases/simba-ref__resnet50-1x1-c64k64__refmap beside
-// the repository. The random mapper then gets 10x CoSA's time per layer. Prints solve
-// seconds per layer (median, max, whole network), network latency against the compute bound
-// Σ ceil(MACs / 1024) and network EDP (Σ cycles × Σ energy, each weighted by layer repeats), and
-// the ratio of CoSA to random on latency, energy and EDP.
+// the repository. The random mapper then gets 10x CoSA's time per layer. The bench prints solve
+// seconds per layer (median, max, whole network) and network latency against the compute bound
+// Σ ceil(MACs / 1024). It also prints network EDP (Σ cycles × Σ energy, each weighted by layer
+// repeats) and the ratio of random to CoSA on latency, energy and EDP.
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -87,7 +87,7 @@ describe('LinearModel', () => {
   });
 });
 
-/** A multidimensional knapsack: zero is feasible at once, but proving optimality takes long. */
+/** Builds a multidimensional knapsack: zero is feasible at once, but proving optimality takes long. */
 function hardKnapsack(items: number, constraints: number): LinearModel {
   const model = new LinearModel();
   let state = 12345;

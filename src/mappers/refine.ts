@@ -7,7 +7,7 @@ import { evaluate } from '../model/evaluate.js';
 import type { Evaluation } from '../model/types.js';
 import { DATA_SPACES, DIMENSIONS, isRelevant, layerFactors, unitFactors, type Dimension, type Layer } from '../workload/layer.js';
 import { primeFactors } from '../workload/primes.js';
-import { factorMoves, factorSwaps, fromLoops, moveFactor, orderMoves, toLoops, type LevelLoops } from './loops.js';
+import { factorMoves, factorSwaps, fromLoops, moveFactor, orderMoves, slotFactors, toLoops, type LevelLoops } from './loops.js';
 import { blockPermutation, isBetter, levelMapping, precheckMapping } from './space.js';
 import type { KeepPattern, Objective } from './types.js';
 
@@ -59,10 +59,10 @@ export function refineMapping(arch: Architecture, layer: Layer, start: Scored, o
 }
 
 /**
- * Makes a mapping valid: while the pre-check finds an overfull level, moves the largest prime of
- * a dimension relevant to its tiles from that level (or below) to the temporal loops one level
- * up; an over-wide fan-out becomes temporal loops of the same level. Falls back to running every
- * loop at the outermost level. Undefined when even that is invalid.
+ * Makes a mapping valid. While the pre-check finds an overfull level, it moves the largest prime
+ * of a dimension relevant to that level's tiles, from that level or below, to the temporal loops
+ * one level up. An over-wide fan-out becomes temporal loops of the same level. The fallback runs
+ * every loop at the outermost level. Returns undefined when even that is invalid.
  */
 export function repairMapping(arch: Architecture, layer: Layer, mapping: Mapping): Scored | undefined {
   let loops = toLoops(mapping);
@@ -100,7 +100,7 @@ function shrinkTile(loops: LevelLoops[], level: number): LevelLoops[] | undefine
   let best: { dimension: Dimension; prime: number; from: { level: number; kind: 'temporal' | 'spatialX' | 'spatialY' } } | undefined;
   for (let inner = level; inner >= 0; inner--) {
     for (const kind of ['temporal', 'spatialX', 'spatialY'] as const) {
-      const factors = kind === 'temporal' ? loops[inner].temporal : kind === 'spatialX' ? loops[inner].x : loops[inner].y;
+      const factors = slotFactors(loops[inner], kind);
       for (const dimension of relevant) {
         if (factors[dimension] === 1) continue;
         const prime = Math.max(...primeFactors(factors[dimension]));
@@ -120,7 +120,7 @@ function largestFactorDimension(factors: Record<Dimension, number>, dimensions: 
   return best;
 }
 
-/** Every loop temporal at the outermost level: valid whenever that level holds whole tensors. */
+/** Builds the mapping with every loop temporal at the outermost level, valid whenever that level fits whole tensors. */
 export function outermostMapping(arch: Architecture, layer: Layer, keep: KeepPattern): Mapping {
   const top = arch.levels.length - 1;
   return {

@@ -25,7 +25,7 @@ export interface MapperSettings {
   weights?: { compute: number; traffic: number; utilization: number };
   /**
    * Pad every dimension whose largest prime factor exceeds 7 up to the next 7-smooth size (79 to 80,
-   * 161 to 162) and schedule the padded layer; the evaluation counts the padded work.
+   * 161 to 162) and schedule the padded layer. The evaluation counts the padded work.
    */
   padding?: boolean;
   /** CoSA only: polish the solver's mapping by local search with the cost model (default true). */

@@ -74,8 +74,8 @@ export function buildProgram(
 
 /**
  * log(cycles) ≥ log(temporal iterations), and ≥ log(words per instance / bandwidth) at every
- * level with a bandwidth limit. Each data space is bounded separately, which underestimates a
- * level that moves several at once by up to 3x; the exact cost model judges the result.
+ * level with a bandwidth limit. Each data space is bounded separately, so a level that moves
+ * several at once can be underestimated by up to 3x. The exact cost model judges the result.
  */
 function addLatency(program: Program, traffic: TrafficTerm[]): number {
   const { model } = program;
