@@ -27,6 +27,7 @@ interface ScheduleOptions {
   objective: string;
   timeLimit: string;
   mipGap?: string;
+  weights?: string;
   samples?: string;
   seed?: string;
   padding?: boolean;
@@ -65,6 +66,10 @@ export function registerScheduleCommand(program: Command): void {
     .option('--objective <name>', `quantity to minimize: latency (cycles), energy (pJ) or edp (cycles × pJ)`, 'edp')
     .option('--time-limit <seconds>', 'wall-clock limit of the search, in seconds', String(DEFAULT_TIME_LIMIT_S))
     .option('--mip-gap <fraction>', `relative MIP gap at which HiGHS stops (cosa)`, String(DEFAULT_MIP_REL_GAP))
+    .option(
+      '--weights <compute,traffic,utilization>',
+      'weights of the CoSA program\'s objective terms log(cycles), log(data-movement energy) and log(buffered tile sizes, rewarded); the local search still minimizes --objective (default: the preset of --objective)',
+    )
     .option('--samples <count>', 'number of random mappings to draw (random; default: until the time limit)')
     .option('--seed <integer>', 'seed of the random mapper', '1')
     .option('--padding', 'pad dimensions with a prime factor above 7 to the next 7-smooth size (79 to 80) and schedule the padded layer')
@@ -154,7 +159,16 @@ function readSettings(options: ScheduleOptions): MapperSettings {
     refine: options.refine,
   };
   if (options.samples !== undefined) settings.samples = integer(options.samples, '--samples', 1);
+  if (options.weights !== undefined) settings.weights = readWeights(options.weights);
   return settings;
+}
+
+function readWeights(text: string): NonNullable<MapperSettings['weights']> {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  if (values.length !== 3 || values.some((value) => !Number.isFinite(value) || value < 0)) {
+    throw new InputError(COMMAND_LINE, '--weights', text, 'expected three non-negative numbers compute,traffic,utilization, such as 1,1,0');
+  }
+  return { compute: values[0], traffic: values[1], utilization: values[2] };
 }
 
 function positiveNumber(text: string, option: string): number {
