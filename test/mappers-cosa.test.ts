@@ -68,6 +68,12 @@ describe('cosa edge cases', () => {
     expect(cycles).toBe(macCount(simba.layer) / 1024);
   });
 
+  it('accepts user weights with a utilization reward', async () => {
+    const weights = { compute: 1, traffic: 0, utilization: 0.1 };
+    const cycles = await expectValidSchedule(simba, simba.layer, cosa('latency', { weights, refine: false }));
+    expect(cycles).toBe(macCount(simba.layer) / 1024);
+  });
+
   it('schedules a prime dimension of 79', async () => {
     const layer: Layer = { ...simba.layer, P: 79, Q: 7, C: 32, K: 32 };
     await expectValidSchedule(simba, layer, cosa('edp'));
