@@ -1,6 +1,6 @@
 // Integration tests of `cosa sweep run`: real worker threads, real HiGHS solves, real SQLite files.
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -116,6 +116,26 @@ describe('sweep run', () => {
     expect(result.status).toBe(0);
     const printed = JSON.parse(result.stdout) as { front: { pointIndex: number }[] };
     expect(printed.front.map((point) => point.pointIndex).sort((a, b) => a - b)).toEqual(bruteForceFront(storedRows(uninterruptedDb), ['latency', 'energy']));
+  });
+
+  it('prints job counts per network', async () => {
+    const result = await runCli(['sweep', 'status', '--db', uninterruptedDb], fixture.dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^tiny\s+24\s+24\s+0\s+0$/m);
+  });
+
+  it('exports one CSV row per design point, or per layer', async () => {
+    const perNetwork = await runCli(['export', '--db', uninterruptedDb, '--csv'], fixture.dir);
+    expect(perNetwork.status).toBe(0);
+    const lines = perNetwork.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('sweep,point_index,pes,global_buffer_kib,network,complete,failed_layers,missing_layers,latency_cycles,latency_s,energy_pj,edp_j_cycles,area_um2');
+    expect(lines).toHaveLength(1 + 6);
+    expect(lines.slice(1).every((line) => line.split(',')[5] === '1')).toBe(true);
+
+    const out = join(fixture.dir, 'layers.csv');
+    const perLayer = await runCli(['export', '--db', uninterruptedDb, '--csv', '--layers', '--out', out], fixture.dir);
+    expect(perLayer.status).toBe(0);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1 + 6 * 4);
   });
 
   it('resumes after SIGKILL and SIGINT', async () => {

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 
 import type { Db } from '../store/open.js';
-import { finishedJobKeys, jobResultWriter, registerSweep, updateNetworkResults } from '../store/write.js';
+import { finishedJobKeys, registerSweep, updateNetworkResults } from '../store/write.js';
 import type { SweepJob, SweepPlan } from './planner.js';
-import type { ProgressCounts, ProgressReporter } from './progress.js';
+import type { ProgressReporter } from './progress.js';
+import { ResultRecorder } from './recorder.js';
 import type { JobResult } from './worker.js';
 
 export interface RunOptions {
@@ -57,8 +58,6 @@ export function defaultWorkerFile(): string {
 
 class JobTimeout extends Error {}
 
-const FAILURES_LOGGED_PER_REASON = 3;
-
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -87,40 +86,12 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   const finished = finishedJobKeys(db, plan.jobs.map((job) => job.key), statuses);
   const pending = plan.jobs.filter((job) => !finished.has(job.key));
 
-  const counts: ProgressCounts = { total: pending.length, done: 0, failed: 0 };
-  const write = jobResultWriter(db);
-  const buffer: JobResult[] = [];
-  const timing = { roundTripS: 0, writeS: 0 };
-  const flush = () => {
-    if (buffer.length === 0) return;
-    const start = performance.now();
-    write(buffer.splice(0));
-    timing.writeS += (performance.now() - start) / 1000;
-  };
-  const flushTimer = setInterval(flush, options.flushIntervalMs ?? 1000);
-  const describe = jobDescriber(plan);
-
-  // Each reason is logged for its first few jobs only; `cosa sweep status` counts them all.
-  const failuresByReason = new Map<string, number>();
-  const logFailure = (result: JobResult) => {
-    const reason = result.reason ?? 'no reason given';
-    const seen = (failuresByReason.get(reason) ?? 0) + 1;
-    failuresByReason.set(reason, seen);
-    if (seen <= FAILURES_LOGGED_PER_REASON) options.progress?.log(`job failed: ${describe(result.key)}: ${reason}`);
-    if (seen === FAILURES_LOGGED_PER_REASON + 1) options.progress?.log(`more jobs failed with the reason "${reason}"; \`cosa sweep status\` counts them`);
-  };
-
-  const record = (result: JobResult, roundTripS: number) => {
-    timing.roundTripS += roundTripS;
-    buffer.push(result);
-    if (result.status === 'done') counts.done++;
-    else {
-      counts.failed++;
-      logFailure(result);
-    }
-    if (buffer.length >= (options.flushBatch ?? 64)) flush();
-    options.progress?.update(counts);
-  };
+  const recorder = new ResultRecorder(db, pending.length, {
+    progress: options.progress,
+    describe: jobDescriber(plan),
+    flushBatch: options.flushBatch ?? 64,
+    flushIntervalMs: options.flushIntervalMs ?? 1000,
+  });
 
   const pool = new Piscina<SweepJob, JobResult>({ filename: workerFile, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
   // Piscina reports an error of a thread that has no task (one that failed while starting) here,
@@ -135,19 +106,19 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   let started = false;
   try {
     await checkWorkerLoads(pool, workerFile);
-    options.progress?.start(counts);
+    options.progress?.start(recorder.counts);
     started = true;
-    interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, record, options.signal);
+    interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, (result, roundTripS) => recorder.record(result, roundTripS), options.signal);
   } finally {
-    clearInterval(flushTimer);
-    flush();
+    recorder.close();
     // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
     await pool.destroy();
     updateNetworkResults(db, sweepId);
-    if (started) options.progress?.stop(counts);
+    if (started) options.progress?.stop(recorder.counts);
   }
 
-  return { sweepId, planned: plan.jobs.length, reused: finished.size, done: counts.done, failed: counts.failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...timing };
+  const { done, failed } = recorder.counts;
+  return { sweepId, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing };
 }
 
 /**
