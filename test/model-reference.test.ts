@@ -9,6 +9,9 @@ import { loadProblem } from '../src/workload/problem.js';
 
 const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir).sort() : [];
+if (caseNames.length === 0 && process.env.CI) {
+  throw new Error(`reference cases not found in ${casesDir}: CI must provide the shared reference folder`);
+}
 
 function expectClose(actual: number, expected: number, label: string): void {
   const scale = Math.max(Math.abs(expected), 1e-12);
