@@ -78,6 +78,16 @@ describe('parseSweepSpec', () => {
     });
   }
 
+  it('passes refine and padding to the mapper', () => {
+    const spec = parseSweepSpec(VALID.replace('time_limit_s: 1}', 'time_limit_s: 1, refine: false, padding: true}'), 'spec.yaml');
+    expect(spec.mapper).toEqual({ name: 'cosa', objective: 'edp', timeLimitS: 1, refine: false, padding: true });
+  });
+
+  it('rejects refine for the random mapper', () => {
+    const error = inputError(VALID.replace('name: cosa, objective: edp, time_limit_s: 1', 'name: random, time_limit_s: 1, refine: true'));
+    expect(error.field).toBe('mapper.refine');
+  });
+
   it('suggests the nearest key for a misspelt one', () => {
     expect(inputError(VALID.replace('time_limit_s: 1', 'time_limt_s: 1')).hint).toContain('did you mean time_limit_s?');
   });
