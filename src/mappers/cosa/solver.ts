@@ -1,5 +1,5 @@
-// Solves a LinearModel with HiGHS (npm `highs`, WebAssembly). The WebAssembly module is loaded once
-// per thread and reused, because the first solve of a process spends 1-2 s compiling it.
+// Solves a LinearModel with HiGHS (npm `highs`, WebAssembly). The WebAssembly module is loaded and
+// compiled once per thread and reused, because compiling it costs from 50 ms to about 2 s.
 import { setFlagsFromString } from 'node:v8';
 
 import * as highsPackage from 'highs';
@@ -36,8 +36,9 @@ export function loadHighs(options: HighsLoadOptions = {}): Promise<Highs> {
 }
 
 async function compileEagerly(optimize: boolean): Promise<Highs> {
-  // V8 flags are process-wide, so they are restored once this module is compiled. A module that
-  // another thread compiles meanwhile is compiled eagerly too, which changes only its start-up time.
+  // V8 flags are process-wide, so they are reset to V8's defaults once this module is compiled. A
+  // module that another thread compiles meanwhile is compiled eagerly too, which changes only its
+  // start-up time.
   setFlagsFromString('--no-wasm-lazy-compilation');
   if (optimize) setFlagsFromString('--no-liftoff');
   try {
