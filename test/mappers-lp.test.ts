@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { sharePoints, windowLines } from '../src/mappers/cosa/capacity.js';
 import { buildProgram, OBJECTIVE_PRESETS } from '../src/mappers/cosa/formulation.js';
+import { describeRow } from '../src/mappers/cosa/index.js';
 import { formatNumber, LinearModel } from '../src/mappers/cosa/linear-model.js';
 import { loadHighs, solveModel } from '../src/mappers/cosa/solver.js';
 import { divisors } from '../src/workload/primes.js';
@@ -112,6 +113,15 @@ describe('solveModel limits', () => {
     expect(outcome.objective).toBeLessThan(0);
     expect(outcome.gap).toBeGreaterThan(0);
     expect(outcome.bound).toBeLessThan(outcome.objective!);
+  });
+});
+
+describe('describeRow', () => {
+  it('names capacity and fan-out rows by level', () => {
+    const item = loadMapperCase('simba-ref__dlrm-fc-c13k512__m1');
+    expect(describeRow(item.arch, 'capacity_4_Inputs')).toBe('capacity of GlobalBuffer for Inputs');
+    expect(describeRow(item.arch, 'fanout_L3_X')).toBe('fan-out of InputBuffer on X');
+    expect(describeRow(item.arch, 'place_K2')).toBe('place_K2');
   });
 });
 

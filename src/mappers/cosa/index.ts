@@ -33,7 +33,7 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   const outcome = await solveModel(program.model, { mipRelGap: settings.mipRelGap ?? DEFAULT_MIP_REL_GAP, timeLimitS });
 
   if (outcome.status === 'infeasible') {
-    const rows = outcome.conflictRows?.join(', ');
+    const rows = outcome.conflictRows?.map((row) => describeRow(arch, row)).join(', ');
     const detail = rows === undefined ? 'HiGHS proved the program infeasible' : `HiGHS proved the program infeasible; conflicting constraints: ${rows}`;
     return { status: 'infeasible', reason: detail, solveSeconds: elapsed() };
   }
@@ -67,4 +67,13 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
     mipBound: outcome.bound,
     gap: outcome.gap,
   };
+}
+
+/** Names a program row in the architecture's words: `capacity_4_Inputs` becomes "capacity of GlobalBuffer for Inputs". */
+export function describeRow(arch: Architecture, row: string): string {
+  const capacity = /^capacity_(\d+)_(\w+)$/.exec(row);
+  if (capacity !== null) return `capacity of ${arch.levels[Number(capacity[1])]?.name ?? row} for ${capacity[2]}`;
+  const fanout = /^fanout_L(\d+)_([XY])$/.exec(row);
+  if (fanout !== null) return `fan-out of ${arch.levels[Number(fanout[1])]?.name ?? row} on ${fanout[2]}`;
+  return row;
 }
