@@ -4,6 +4,8 @@
 // temporal loop above it, except the loops irrelevant to the data space that sit inside the
 // innermost relevant one: those reuse the resident tile. Which loops those are depends on the
 // loop order of every level above, which the `reuse` binaries choose.
+// NOTE: an Inputs refetch counts the whole tile. The sliding-window overlap that the cost model
+// credits when P or Q steps is left to the local search.
 import type { StorageLevel } from '../../arch/types.js';
 import { DATA_SPACES, isRelevant, macCount, type DataSpace } from '../../workload/layer.js';
 import { logTileTerms } from './capacity.js';
