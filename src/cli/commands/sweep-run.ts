@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 
 import { InputError } from '../../input-error.js';
+import { writeReport } from '../../report/index.js';
 import { openStore } from '../../store/open.js';
 import { paretoFront, sweepNetworks, varyingParameters } from '../../store/queries.js';
 import { planSweep } from '../../sweep/planner.js';
@@ -54,6 +55,8 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  // Slurm sends SIGTERM at a job's time limit: save what is finished, as for Ctrl-C.
+  process.on('SIGTERM', onSigint);
 
   try {
     const summary = await runSweep(plan, db, { workers, retryFailed: options.retryFailed, signal: controller.signal, progress: defaultReporter() });
@@ -80,9 +83,11 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
       return EXIT_FAILURE;
     }
     process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, summary.sweepId))}\n`);
+    printReportPath(dbPath);
     printNextSteps(dbPath, networks);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     db.close();
     // Node took about 2 s (measured on 2 cores) to tear down worker threads stopped inside a
     // WebAssembly solve. Everything is saved by now, so exit at once.
@@ -91,11 +96,21 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   return 0;
 }
 
+/** Writes the HTML report beside the database; a report that cannot be built costs one warning line. */
+function printReportPath(dbPath: string): void {
+  try {
+    const written = writeReport(dbPath);
+    process.stderr.write(`report: ${written.path}\n`);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    process.stderr.write(`report not written: ${error.message}\n`);
+  }
+}
+
 /** Commands that read the finished sweep. */
 function printNextSteps(dbPath: string, networks: string[]): void {
   const lines = [`more: cosa pareto --db ${dbPath} --objectives latency,energy`];
   if (networks.length > 1) lines.push(`      cosa pareto --db ${dbPath} --network ${networks[0]}`);
   lines.push(`      cosa sweep status --db ${dbPath}`, `      cosa export --db ${dbPath} --csv --out results.csv`);
-  // TODO: print the path of the HTML report here once `cosa report` writes one.
   process.stderr.write(`${lines.join('\n')}\n`);
 }
