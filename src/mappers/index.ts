@@ -20,6 +20,10 @@ export async function runMapper(arch: Architecture, layer: Layer, keep: KeepPatt
   const mapper = MAPPERS[settings.name];
   if (mapper === undefined) throw new Error(`unknown mapper ${String(settings.name)}; expected one of ${Object.keys(MAPPERS).join(', ')}`);
 
+  // HiGHS solves synchronously for up to the time limit. Returning to the event loop first lets
+  // messages that arrived meanwhile (a pool's abort, a test runner's replies) be handled.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+
   const scheduled = settings.padding === true ? padLayer(layer) : layer;
   const result = await mapper(arch, scheduled, keep, settings);
   return scheduled === layer ? result : { ...result, layer: scheduled };
