@@ -1,7 +1,7 @@
 // Keep patterns: the default and Timeloop mapspace constraint files in their several layouts.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/input-error.js';
 import { defaultKeep, parseMapspaceKeep, type KeepPattern } from '../src/arch/bypass.js';
+import { inputError } from './input-error-helper.js';
 
 const SIMBA_LEVELS = [
   { name: 'Registers', entries: 1 },
@@ -45,16 +45,6 @@ const SIMBA_CONSTRAINTS = `
 `;
 
 const SIMBA_KEPT = [['Weights'], ['Outputs'], ['Weights'], ['Inputs'], ['Inputs', 'Outputs'], ['Weights', 'Inputs', 'Outputs']];
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('defaultKeep', () => {
   it('keeps everything except at 0-entry levels', () => {

@@ -2,10 +2,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/input-error.js';
 import { buildDesign, DESIGN_NAMES, designParameters, describeDesignParameters } from '../src/arch/designs.js';
 import { parseArchitectureSpec } from '../src/arch/parse.js';
 import type { Architecture } from '../src/arch/types.js';
+import { inputError } from './input-error-helper.js';
 
 const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir) : [];
@@ -27,16 +27,6 @@ function referenceSpec(prefix: string) {
 
 function totalArea(arch: Architecture): number {
   return arch.arithmetic.instances * arch.arithmetic.areaUm2 + arch.levels.reduce((sum, level) => sum + level.instances * level.areaUm2, 0);
-}
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('design defaults', () => {

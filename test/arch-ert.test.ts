@@ -1,8 +1,8 @@
 // Accelergy ERT/ART reading and the per-level resolution rules of Timeloop.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/input-error.js';
 import { parseEnergyTables, tableComponentName } from '../src/arch/ert.js';
 import { parseArchitecture } from '../src/arch/load.js';
+import { inputError } from './input-error-helper.js';
 
 const ARCH = `
 arch:
@@ -15,16 +15,6 @@ arch:
 
 function withErt(ert: string) {
   return parseArchitecture(ARCH, 'arch.yaml', ert);
-}
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('table names', () => {

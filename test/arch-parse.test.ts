@@ -2,9 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/input-error.js';
 import { loadArchitecture, parseArchitecture } from '../src/arch/load.js';
 import { parseArchitectureSpec } from '../src/arch/parse.js';
+import { inputError } from './input-error-helper.js';
 
 const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir).sort() : [];
@@ -12,16 +12,6 @@ const caseNames = existsSync(casesDir) ? readdirSync(casesDir).sort() : [];
 /** Write flat YAML with one arithmetic unit and the given storage levels. */
 function flatArch(storage: string, arithmetic = '  arithmetic: {name: MAC, instances: 4, word-bits: 8}'): string {
   return `arch:\n${arithmetic}\n  storage:\n${storage}`;
-}
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe.skipIf(caseNames.length === 0)('reference case architectures', () => {

@@ -1,8 +1,8 @@
 // Architecture files in the Accelergy v0.3 tree format, checked against their flat equivalents.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/input-error.js';
 import { parseArchitecture } from '../src/arch/load.js';
 import { parseArchitectureSpec } from '../src/arch/parse.js';
+import { inputError } from './input-error-helper.js';
 
 /** Eyeriss-like 16 x 16 PEs: the same structure as eyeriss256's flat file below. `update_fifo_depth` is an Accelergy-only attribute. */
 const EYERISS_TREE = `
@@ -77,16 +77,6 @@ ART:
     - {name: system.GlobalBuffer, area: 1540000.0}
     - {name: system.DRAM, area: 0.0}
 `;
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('v0.3 tree format', () => {
   it('matches the flat eyeriss equivalent', () => {
