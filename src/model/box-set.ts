@@ -68,3 +68,35 @@ function boxKey(box: Box, origin: Coordinates): string {
   const max = box.max.map((value, rank) => value - origin[rank]);
   return `${min.join(',')}:${max.join(',')}`;
 }
+
+/**
+ * Computes translationBetween, memoised by the identity of the two box lists because many node
+ * types share the same pair, and without string keys when both lists are single boxes.
+ */
+export class TranslationCache {
+  private readonly cache = new Map<Box[], Map<Box[], Coordinates | undefined>>();
+
+  between(from: Box[], to: Box[]): Coordinates | undefined {
+    let row = this.cache.get(from);
+    if (row === undefined) {
+      row = new Map();
+      this.cache.set(from, row);
+    }
+    if (row.has(to)) return row.get(to);
+
+    const translation = from.length === 1 && to.length === 1 ? singleBoxTranslation(from[0], to[0]) : translationBetween(from, to);
+    row.set(to, translation);
+    return translation;
+  }
+}
+
+/** Same result as translationBetween([from], [to]): defined when both boxes have the same extents. */
+function singleBoxTranslation(from: Box, to: Box): Coordinates | undefined {
+  const ranks = from.min.length;
+  for (let rank = 0; rank < ranks; rank++) {
+    if (from.max[rank] - from.min[rank] !== to.max[rank] - to.min[rank]) return undefined;
+  }
+  const translation: Coordinates = new Array(ranks);
+  for (let rank = 0; rank < ranks; rank++) translation[rank] = to.min[rank] - from.min[rank];
+  return translation;
+}

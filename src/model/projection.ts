@@ -3,6 +3,9 @@
 // Outputs [N, K, Q, P]. Inputs' W = P·Wstride + R·Wdilation and H = Q·Hstride + S·Hdilation.
 import type { DataSpace, Dimension, Layer } from '../workload/layer.js';
 
+/** Ranks of every data space's coordinates. */
+export const RANKS = 4;
+
 export type Coordinates = number[];
 type OperationVector = Record<Dimension, number>;
 
@@ -54,4 +57,11 @@ export function volume(extents: Coordinates): number {
   let product = 1;
   for (const extent of extents) product *= extent;
   return product;
+}
+
+export function sameCoordinates(a: Coordinates, b: Coordinates): boolean {
+  for (let rank = 0; rank < a.length; rank++) {
+    if (a[rank] !== b[rank]) return false;
+  }
+  return true;
 }
