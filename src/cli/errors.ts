@@ -3,6 +3,7 @@
 // traces are printed only with COSA_DEBUG=1.
 import type { Command } from 'commander';
 
+import { fileSystemInputError } from '../file-checks.js';
 import { InputError } from '../input-error.js';
 
 /** Exit status for a successful run. */
@@ -24,7 +25,9 @@ function oneLine(text: string): string {
 }
 
 /** Prints `error` to stderr as the CLI reports it and returns the exit status it calls for. */
-export function reportError(error: unknown): number {
+export function reportError(thrown: unknown): number {
+  // A file-system error that no command caught still names a path the user gave: report it as input.
+  const error = fileSystemInputError(thrown) ?? thrown;
   if (error instanceof InputError) {
     process.stderr.write(`error: ${oneLine(error.message)}\n`);
     if (debugEnabled() && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);

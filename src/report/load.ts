@@ -28,19 +28,6 @@ export interface ReportOptions {
   sweep?: string;
 }
 
-/** Opens the database read-only, turning SQLite's "not a database" errors into an InputError. */
-function openReadOnly(dbPath: string): Db {
-  try {
-    return openStore(dbPath, { readonly: true });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new InputError(dbPath, 'db', undefined, `is not a results database (${(error as Error).message}); pass the .sqlite file that \`cosa sweep run\` wrote`);
-    }
-    throw error;
-  }
-}
-
 /** Formats a stored layer shape the way Timeloop names its dimensions; strides, dilations and groups only when not 1. */
 export function formatShape(shapeJson: string): string {
   const shape = JSON.parse(shapeJson) as Record<string, number | undefined>;
@@ -120,7 +107,7 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
 
 /** Reads everything the report shows from the database at `dbPath`. */
 export function loadReportData(dbPath: string, options: ReportOptions = {}): ReportData {
-  const db = openReadOnly(dbPath);
+  const db = openStore(dbPath, { readonly: true });
   try {
     if (listSweeps(db).length === 0) {
       throw new InputError(dbPath, 'sweeps', undefined, 'the database contains no sweep; run `cosa sweep run SPEC.yaml` to fill it');

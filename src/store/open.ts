@@ -1,25 +1,26 @@
 // Opening a results database: WAL mode, schema created on first use, other versions rejected.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 
+import { checkOutputFile, statPath } from '../file-checks.js';
 import { InputError } from '../input-error.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
 
-/** Opens (and with `create`, creates) a results database at `path`. */
+/**
+ * Opens (and with `create`, creates) a results database at `path`. A path that is missing (unless
+ * `create`), a folder, unreadable or not a SQLite database raises one InputError.
+ */
 export function openStore(path: string, { create = false, readonly = false } = {}): Db {
-  if (!existsSync(path)) {
-    if (!create) throw new InputError(path, 'db', undefined, 'results database not found; run `cosa sweep run SPEC.yaml` first or check the --db path');
-    mkdirSync(dirname(path), { recursive: true });
-  }
+  checkDatabasePath(path, create, readonly);
 
   let db: Db;
   try {
     db = new Database(path, { readonly });
   } catch (error) {
-    throw new InputError(path, 'db', undefined, `cannot open the results database: ${(error as Error).message}`);
+    throw new InputError(path, 'db', undefined, `cannot open the results database (${(error as Error).message}); check the path and its permissions`);
   }
 
   try {
@@ -33,9 +34,34 @@ export function openStore(path: string, { create = false, readonly = false } = {
     ensureSchema(db, path, readonly);
   } catch (error) {
     db.close();
-    throw error;
+    throw notADatabaseError(error, path, create) ?? error;
   }
   return db;
+}
+
+function checkDatabasePath(path: string, create: boolean, readonly: boolean): void {
+  const stats = statPath(path, 'db');
+  if (stats === undefined) {
+    if (!create) throw new InputError(path, 'db', undefined, 'results database not found; run `cosa sweep run SPEC.yaml` first or check the --db path');
+    checkOutputFile(path, 'db', { createFolder: true, exampleName: 'results.sqlite' });
+    return;
+  }
+  if (stats.isDirectory()) {
+    throw new InputError(path, 'db', undefined, `is a folder, not a database file; give a file path such as ${join(path, 'results.sqlite')}`);
+  }
+  try {
+    accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
+  } catch {
+    throw new InputError(path, 'db', undefined, `permission denied; the results database must be ${readonly ? 'readable' : 'readable and writable'}`);
+  }
+}
+
+/** SQLite reports a file of another format only at the first statement, as SQLITE_NOTADB (or SQLITE_CORRUPT). */
+function notADatabaseError(error: unknown, path: string, create: boolean): InputError | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
+  const next = create ? 'give a results database of `cosa sweep run` or a new file name' : 'pass the .sqlite file that `cosa sweep run` wrote';
+  return new InputError(path, 'db', undefined, `is not a results database (${(error as Error).message}); ${next}`);
 }
 
 function ensureSchema(db: Db, path: string, readonly: boolean): void {

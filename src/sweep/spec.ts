@@ -7,6 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
 import { DESIGN_NAMES, designParameters } from '../arch/designs.js';
+import { checkInputFile } from '../file-checks.js';
 import { InputError } from '../input-error.js';
 import type { MapperSettings } from '../mappers/types.js';
 import { NETWORK_NAMES } from '../workload/networks/index.js';
@@ -82,9 +83,7 @@ type RawSpec = z.infer<typeof specSchema>;
 
 /** Reads and validates a sweep spec file. */
 export function loadSweepSpec(path: string): SweepSpec {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new InputError(path, 'file', undefined, 'not found; give the path of a sweep spec YAML file such as sweeps/example.yaml');
-  }
+  checkInputFile(path, 'file', 'give the path of a sweep spec YAML file such as sweeps/example.yaml');
   return parseSweepSpec(readFileSync(path, 'utf8'), path);
 }
 

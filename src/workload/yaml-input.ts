@@ -1,6 +1,7 @@
 // Reading YAML user files, with every failure raised as an InputError naming the file.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLError } from 'yaml';
+import { fileSystemInputError } from '../file-checks.js';
 import { InputError } from '../input-error.js';
 
 export type YamlMap = Record<string, unknown>;
@@ -15,7 +16,8 @@ export function parseYamlText(text: string, file: string): unknown {
     return parseYaml(text);
   } catch (error) {
     if (!(error instanceof YAMLError)) throw error;
-    const firstLine = error.message.split('\n')[0];
+    // The parser's first line ends with a colon that introduces a code excerpt, which is dropped.
+    const firstLine = error.message.split('\n')[0].replace(/:\s*$/, '');
     throw new InputError(file, 'YAML', undefined, `invalid YAML: ${firstLine}`);
   }
 }
@@ -27,8 +29,7 @@ export function readTextFile(path: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(path, 'file', undefined, 'not found; check the path');
-    if (code === 'EISDIR') throw new InputError(path, 'file', undefined, 'is a folder, expected a YAML file');
-    if (code === 'EACCES') throw new InputError(path, 'file', undefined, 'permission denied');
-    throw error;
+    if (code === 'EISDIR') throw new InputError(path, 'file', undefined, 'is a folder, not a file; give the path of a YAML file');
+    throw fileSystemInputError(error) ?? error;
   }
 }

@@ -2,6 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 
+import { checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
 import { designPointResults, findSweep, layerResults, listSweeps, sweepNetworks, varyingParameters } from '../../store/queries.js';
@@ -36,6 +37,7 @@ export function registerExportCommand(program: Command): void {
 async function exportCommand(options: ExportOptions): Promise<number> {
   if (!options.csv) throw new InputError('command line', '--csv', undefined, 'missing; export writes CSV only, so give --csv');
 
+  if (options.out !== undefined) checkOutputFile(options.out, '--out', { exampleName: 'results.csv' });
   const db = openStore(options.db);
   const out: NodeJS.WritableStream = options.out === undefined ? process.stdout : createWriteStream(options.out);
   try {

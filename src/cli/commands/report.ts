@@ -1,6 +1,7 @@
 // `cosa report`: the HTML report of a results database, one self-contained page to open in a browser.
 import type { Command } from 'commander';
 
+import { checkOutputFile } from '../../file-checks.js';
 import { defaultReportPath, writeReport } from '../../report/index.js';
 import { runAction } from '../errors.js';
 
@@ -42,6 +43,7 @@ export function registerReportCommand(program: Command): void {
 
 function reportCommand(options: ReportCommandOptions): number {
   const outPath = options.out ?? defaultReportPath(options.db);
+  checkOutputFile(outPath, options.out === undefined ? 'report' : '--out', { exampleName: 'report.html' });
   const written = writeReport(options.db, outPath, { network: options.network, colorBy: options.colorBy, sweep: options.sweep });
   process.stdout.write(`wrote ${written.path} (${written.networks} networks, ${written.plottedPoints} plotted design points)\n`);
   return 0;

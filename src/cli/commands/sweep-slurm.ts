@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 
 import type { Command } from 'commander';
 
+import { checkOutputFolder } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { planSweep } from '../../sweep/planner.js';
 import { assignShards } from '../../sweep/shard.js';
@@ -86,6 +87,7 @@ export function sweepSlurmCommand(specPath: string, extraWords: string[], option
   const settings: SlurmSettings = { ...checked, sweepName: spec.name };
   const paths = slurmPaths(settings.outDir, spec.name);
 
+  checkOutputFolder(settings.outDir, '--out-dir');
   mkdirSync(paths.logDir, { recursive: true });
   writeFileSync(paths.arrayScript, arrayScript(settings));
   writeFileSync(paths.mergeScript, mergeScript(settings));
