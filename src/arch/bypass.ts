@@ -28,7 +28,9 @@ export function defaultKeep(arch: { levels: readonly LevelShape[] }): KeepPatter
  * Accepted layouts, as Timeloop's Constraints::Parse accepts them: `mapspace: {constraints: [...]}`,
  * `mapspace: {constraints: NAME, constraints_NAME: [...]}`, `mapspace: {targets: [...]}`, the same
  * under `mapspace_constraints:`, a top-level `constraints:` list, and per-target nesting
- * `{target: X, constraints: [...]}`. Levels and data spaces without a constraint keep their default.
+ * `{target: X, constraints: [...]}`. A Timeloop mapping file (a top-level `mapping:` list) is read
+ * too, for its datatype (bypass) entries only. Levels and data spaces without a constraint keep
+ * their default.
  */
 export function parseMapspaceKeep(text: string, file: string, arch: { levels: readonly LevelShape[] }): KeepPattern {
   const constraints = findConstraintList(parseYamlText(text, file), file);
@@ -64,6 +66,8 @@ export function parseMapspaceKeep(text: string, file: string, arch: { levels: re
 function findConstraintList(root: unknown, file: string): { list: unknown[]; path: string } {
   if (Array.isArray(root)) return { list: root, path: 'constraints' };
   const map = expectMap(root, file, 'top level');
+  // Its temporal and spatial entries are skipped like any constraint other than datatype or bypass.
+  if (map.mapspace === undefined && Array.isArray(map.mapping)) return { list: map.mapping, path: 'mapping' };
   for (const key of ['mapspace', 'mapspace_constraints']) {
     if (map[key] === undefined) continue;
     if (Array.isArray(map[key])) return { list: map[key], path: key };
@@ -73,7 +77,7 @@ function findConstraintList(root: unknown, file: string): { list: unknown[]; pat
   }
   const found = listInside(map, file, '');
   if (found !== undefined) return found;
-  throw new InputError(file, 'mapspace', undefined, 'missing; expected `mapspace: {constraints: [...]}`');
+  throw new InputError(file, 'mapspace', undefined, 'missing; expected `mapspace: {constraints: [...]}` or a Timeloop mapping file with a `mapping:` list');
 }
 
 /** Find the list under `constraints:` or `targets:`, following `constraints: NAME` to `constraints_NAME`. */

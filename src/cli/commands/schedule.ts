@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 
 import { defaultKeep, parseMapspaceKeep } from '../../arch/bypass.js';
 import { loadArchitecture } from '../../arch/load.js';
+import { checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S } from '../../mappers/cosa/index.js';
 import { runMapper } from '../../mappers/index.js';
@@ -39,6 +40,8 @@ interface ScheduleOptions {
 const MAPPER_NAMES: readonly MapperName[] = ['cosa', 'random', 'exhaustive'];
 const OBJECTIVES: readonly Objective[] = ['latency', 'energy', 'edp'];
 const COMMAND_LINE = 'command line';
+/** Why an architecture may be infeasible without a bypass pattern, and the fix. */
+const DEFAULT_KEEP_HINT = "every level keeps every data space by default; give --mapspace FILE with the design's bypass pattern (a mapspace or Timeloop mapping file)";
 
 const EXIT_STATUS_HELP = `
 Exit status:
@@ -60,7 +63,7 @@ export function registerScheduleCommand(program: Command): void {
     )
     .requiredOption('--arch <file>', 'architecture YAML (Timeloop `arch:` with arithmetic and storage levels, innermost first)')
     .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides and dilations)')
-    .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps (default: every level keeps everything)')
+    .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps, or a Timeloop mapping file whose datatype entries are read (default: every level keeps everything)')
     .option('--ert <file>', 'energy and area tables (ERT in pJ per action, ART in um² per instance; default: built-in component estimates)')
     .option('--mapper <name>', `mapper: ${MAPPER_NAMES.join(', ')}`, 'cosa')
     .option('--objective <name>', `quantity to minimize: latency (cycles), energy (pJ) or edp (cycles × pJ)`, 'edp')
@@ -82,6 +85,7 @@ export function registerScheduleCommand(program: Command): void {
 
 async function scheduleCommand(options: ScheduleOptions): Promise<number> {
   const settings = readSettings(options);
+  if (options.out !== undefined) checkOutputFile(options.out, '--out', { exampleName: 'mapping.yaml' });
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
   const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
@@ -96,14 +100,15 @@ async function scheduleCommand(options: ScheduleOptions): Promise<number> {
     }
   }
 
+  const hint = result.status === 'infeasible' && options.mapspace === undefined ? `; ${DEFAULT_KEEP_HINT}` : '';
   if (options.json) {
-    const body = result.evaluation ?? { ok: false, error: result.reason ?? `no mapping (status ${result.status})` };
+    const body = result.evaluation ?? { ok: false, error: `${result.reason ?? `no mapping (status ${result.status})`}${hint}` };
     process.stdout.write(`${JSON.stringify({ ...body, schedule }, null, 2)}\n`);
     return result.mapping === undefined ? EXIT_FAILURE : EXIT_OK;
   }
 
   if (result.mapping === undefined || result.evaluation === undefined) {
-    process.stderr.write(`no mapping (${result.status}): ${result.reason ?? 'no reason given'}\n`);
+    process.stderr.write(`no mapping (${result.status}): ${result.reason ?? 'no reason given'}${hint}\n`);
     return EXIT_FAILURE;
   }
   if (schedule.padded_layer !== undefined) {
