@@ -43,7 +43,8 @@ export function registerReportCommand(program: Command): void {
 
 function reportCommand(options: ReportCommandOptions): number {
   const outPath = options.out ?? defaultReportPath(options.db);
-  checkOutputFile(outPath, options.out === undefined ? 'report' : '--out', { exampleName: 'report.html' });
+  // The report's folder is created, as writeReport does for the default path beside the database.
+  checkOutputFile(outPath, options.out === undefined ? 'report' : '--out', { createFolder: true, exampleName: 'report.html' });
   const written = writeReport(options.db, outPath, { network: options.network, colorBy: options.colorBy, sweep: options.sweep });
   process.stdout.write(`wrote ${written.path} (${written.networks} networks, ${written.plottedPoints} plotted design points)\n`);
   return 0;
