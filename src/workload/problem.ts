@@ -6,7 +6,7 @@
 // Missing dimensions, strides and dilations default to 1. `M` is Timeloop's other name for `K`.
 // `G` is the group count of a grouped or depthwise convolution. With `G`, `C` and `K` are the
 // layer's total channels and the Layer keeps C / G channels per group (see layer.ts).
-// `shape` is not checked: every file is read as a 7-D CNN layer.
+// `shape` must name Timeloop's cnn-layer shape, the only one modelled.
 import type { Layer } from './layer.js';
 import { InputError } from '../input-error.js';
 import { createLayer, layerKey, type LayerSpec } from './layer-spec.js';
@@ -63,8 +63,35 @@ export function parseNamedProblem(text: string, file: string): NamedLayer {
   return 'instance' in problem ? parseNested(problem, file) : parseFlat(problem, file);
 }
 
+/** Timeloop's name of the 7-D convolution shape; `cnn_layer` and other letter cases are read as it. */
+const CNN_LAYER = 'cnn-layer';
+
+/**
+ * Checks `shape`: a name (`shape: cnn-layer`, Timeloop's file problem-shapes/cnn-layer.yaml) or an
+ * inline description whose `name` is the shape's (`name: CNN-Layer` in that file). Without it,
+ * Timeloop also assumes cnn-layer.
+ */
+function checkShape(problem: YamlMap, file: string): void {
+  const shape = problem.shape;
+  if (shape === undefined) return;
+
+  const inline = isYamlMap(shape);
+  const name = inline ? shape.name : shape;
+  const field = inline ? 'problem.shape.name' : 'problem.shape';
+  if (typeof name !== 'string') {
+    const problem = name === undefined ? 'missing; it ' : '';
+    throw new InputError(file, field, name, `${problem}must be the shape name ${CNN_LAYER}, the only problem shape this model supports`);
+  }
+  const normalized = name.trim().toLowerCase().replace(/_/g, '-');
+  if (normalized === CNN_LAYER) return;
+
+  const suggestion = nearestName(normalized, [CNN_LAYER]) === undefined ? '' : `did you mean ${CNN_LAYER}? `;
+  throw new InputError(file, field, name, `unknown problem shape; ${suggestion}this model supports only ${CNN_LAYER} (a GEMM is a cnn-layer with R = S = P = 1)`);
+}
+
 function parseFlat(problem: YamlMap, file: string): NamedLayer {
   checkKeys(problem, FLAT_KEYS, file, 'problem');
+  checkShape(problem, file);
   return { name: readName(problem, file), layer: readInstance(problem, file, 'problem') };
 }
 
@@ -76,6 +103,7 @@ function parseNested(problem: YamlMap, file: string): NamedLayer {
     }
   }
   checkKeys(problem, NESTED_KEYS, file, 'problem');
+  checkShape(problem, file);
 
   const instance = problem.instance;
   if (!isYamlMap(instance)) {
@@ -140,6 +168,9 @@ function readPositiveInteger(instance: YamlMap, key: string, file: string, path:
 
   const isInteger = typeof value === 'number' && Number.isSafeInteger(value);
   if (isInteger && value >= 1) return value;
+  if (typeof value === 'number' && value > Number.MAX_SAFE_INTEGER) {
+    throw new InputError(file, `${path}.${key}`, value, 'is too large (above 2^53); give a positive integer of a real layer');
+  }
   if (isInteger && value === 0 && key.endsWith('dilation')) {
     const hint = 'dilation 0 has no physical meaning; use 1 for an undilated filter';
     throw new InputError(file, `${path}.${key}`, value, hint);
