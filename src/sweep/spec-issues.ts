@@ -13,11 +13,19 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
 };
 
 const TOP_LEVEL_HINTS: Record<string, string> = {
-  name: 'must be a name of letters, digits, ".", "_" or "-" (it names the results file results/NAME.sqlite)',
+  name: 'must be a name of letters, digits, ".", "_" or "-", starting with a letter or digit (it names the results file results/NAME.sqlite)',
   networks: 'must be a non-empty list of network names, or {folder: path} entries',
   batch: 'must be a positive integer',
   clock_ghz: 'must be a positive number (GHz)',
   job_timeout_s: 'must be a positive number of seconds',
+};
+
+/** Hints for nested fields, by dotted path with list indices removed. */
+const FIELD_HINTS: Record<string, string> = {
+  'mapper.time_limit_s': 'must be a positive number of seconds',
+  'mapper.mip_rel_gap': 'must be a number from 0 to 1 (the relative MIP gap at which HiGHS stops)',
+  'mapper.samples': 'must be a positive integer (random mappings to draw)',
+  'mapper.seed': 'must be an integer',
 };
 
 /** Formats a field path as the user writes it: `mapper.time_limit_s`, `networks[1]`, `architecture.grid.pes`. */
@@ -46,6 +54,13 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+function expectedTypeName(expected: string): string {
+  if (expected === 'object') return 'a mapping';
+  if (expected === 'array') return 'a list';
+  if (expected === 'int') return 'an integer';
+  return `a ${expected}`;
+}
+
 export function issueToInputError(issue: z.core.$ZodIssue, document: unknown, file: string): InputError {
   if (issue.code === 'unrecognized_keys') {
     const field = formatPath([...issue.path, issue.keys[0]]);
@@ -63,7 +78,16 @@ export function issueToInputError(issue: z.core.$ZodIssue, document: unknown, fi
     return new InputError(file, field, undefined, 'missing; this field is required');
   }
 
+  // zod checks that every integer is safe, so a larger one fails as too big.
+  if (issue.code === 'too_big' && issue.maximum === Number.MAX_SAFE_INTEGER) {
+    return new InputError(file, field, value, 'is too large (above 2^53)');
+  }
   const top = String(issue.path[0]);
+  const fieldHint = FIELD_HINTS[issue.path.filter((part) => typeof part === 'string').join('.')];
+  if (fieldHint !== undefined) return new InputError(file, field, value, fieldHint);
+  if (issue.code === 'invalid_format' && top === 'networks') {
+    return new InputError(file, field, value, "network names use letters, digits, '.', '_' and '-', starting with a letter or digit");
+  }
   if (issue.path.length === 1 && TOP_LEVEL_HINTS[top] !== undefined) {
     return new InputError(file, field, value, TOP_LEVEL_HINTS[top]);
   }
@@ -80,7 +104,7 @@ export function issueToInputError(issue: z.core.$ZodIssue, document: unknown, fi
     return new InputError(file, field, value, `has the wrong type (${typeName(value)}); expected a number or a string`);
   }
   if (issue.code === 'invalid_type') {
-    return new InputError(file, field, value, `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, not ${typeName(value)}`);
+    return new InputError(file, field, value, `must be ${expectedTypeName(issue.expected)}, not ${typeName(value)}`);
   }
   return new InputError(file, field, value, issue.message.replace(/^Too (small|big): expected/, 'expected').toLowerCase());
 }
