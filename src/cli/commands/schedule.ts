@@ -13,7 +13,7 @@ import { runMapper } from '../../mappers/index.js';
 import type { MapperName, MapperSettings, Objective, ScheduleResult } from '../../mappers/types.js';
 import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
 import { writeMappingYaml } from '../../mapping/write.js';
-import { DIMENSIONS, type Layer } from '../../workload/layer.js';
+import { DIMENSIONS, macCount, type Layer } from '../../workload/layer.js';
 import { loadProblem } from '../../workload/problem.js';
 import { readTextFile } from '../../workload/yaml-input.js';
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
@@ -83,8 +83,9 @@ export function registerScheduleCommand(program: Command): void {
     .action(runAction(scheduleCommand));
 }
 
-async function scheduleCommand(options: ScheduleOptions): Promise<number> {
+async function scheduleCommand(options: ScheduleOptions, command: Command): Promise<number> {
   const settings = readSettings(options);
+  warnIgnoredOptions(settings.name, command);
   if (options.out !== undefined) checkOutputFile(options.out, '--out', { exampleName: 'mapping.yaml' });
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
@@ -112,12 +113,37 @@ async function scheduleCommand(options: ScheduleOptions): Promise<number> {
     return EXIT_FAILURE;
   }
   if (schedule.padded_layer !== undefined) {
-    process.stdout.write(`padded layer: ${DIMENSIONS.map((dimension) => `${dimension}=${schedule.padded_layer![dimension]}`).join(' ')}\n`);
+    const padded = schedule.padded_layer;
+    process.stdout.write(`padded layer: ${DIMENSIONS.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}\n`);
+    process.stdout.write(`${formatPaddedMacs(macCount(layer), macCount(padded), result.evaluation.utilization)}\n`);
   }
   process.stdout.write(`${printLoopNest(arch, result.mapping, tileSizesOf(arch, result.evaluation))}\n`);
   process.stdout.write(`${formatTotals(result.evaluation)}\n`);
   process.stdout.write(`${formatSchedule(schedule)}\n`);
   return EXIT_OK;
+}
+
+/**
+ * The real and padded MAC counts, and the utilization by real MACs, because the totals printed
+ * after it (MACs, energy per MAC, utilization) count the padded layer's MACs.
+ */
+function formatPaddedMacs(realMacs: number, paddedMacs: number, paddedUtilization: number): string {
+  const padding = ((paddedMacs - realMacs) / paddedMacs) * 100;
+  const realUtilization = paddedUtilization * (realMacs / paddedMacs) * 100;
+  return `MACs: ${realMacs} in the layer, ${paddedMacs} in the padded layer (${padding.toFixed(2)} % padding); the totals below are the padded layer's, and the utilization by real MACs is ${realUtilization.toFixed(2)} %`;
+}
+
+/** Options that only the random mapper reads; the others ignore them. */
+const RANDOM_MAPPER_OPTIONS = ['samples', 'seed'] as const;
+
+/** Warns on stderr when --samples or --seed is given for a mapper that ignores it. */
+function warnIgnoredOptions(mapper: MapperName, command: Command): void {
+  if (mapper === 'random') return;
+  for (const option of RANDOM_MAPPER_OPTIONS) {
+    if (command.getOptionValueSource(option) === 'cli') {
+      process.stderr.write(`warning: --${option} is ignored by --mapper ${mapper}; only --mapper random reads it\n`);
+    }
+  }
 }
 
 interface ScheduleSummary {
