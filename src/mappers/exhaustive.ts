@@ -81,10 +81,10 @@ export async function exhaustiveMapper(arch: Architecture, layer: Layer, keep: K
   const count = placementCount(arch, layer);
   if (count > MAX_PLACEMENTS) {
     throw new InputError(
-      'exhaustive mapper',
-      'placements',
+      'mapper exhaustive',
+      'map space',
       count,
-      `the layer's map space exceeds ${MAX_PLACEMENTS} factor placements on ${arch.name}; use the cosa or random mapper`,
+      `this layer has more factor placements than the ${MAX_PLACEMENTS} that the exhaustive mapper enumerates; use the cosa or random mapper`,
     );
   }
 
