@@ -10,11 +10,19 @@ function isDimension(name: string): name is Dimension {
   return (DIMENSIONS as readonly string[]).includes(name);
 }
 
+/** A factor written as 0, which stands for the whole layer dimension. */
+export interface ZeroFactor {
+  dimension: Dimension;
+  /** The `factors` field that contains it, such as `mapping[2].factors`. */
+  field: string;
+}
+
 /**
  * Parses a factor string into loop bounds. Dimensions it omits get 1. A factor of 0 means the
- * whole layer dimension, as in Timeloop.
+ * whole layer dimension, as in Timeloop (src/mapping/parser.cpp at 019f107 warns "Interpreting 0
+ * to mean full problem dimension instead of residue"); each one is appended to `zeroFactors`.
  */
-export function parseFactors(text: string, file: string, field: string, layer: Layer): Factors {
+export function parseFactors(text: string, file: string, field: string, layer: Layer, zeroFactors?: ZeroFactor[]): Factors {
   const factors: Partial<Factors> = {};
   let position = skipSeparators(text, 0);
 
@@ -38,6 +46,7 @@ export function parseFactors(text: string, file: string, field: string, layer: L
 
     const bound = Number(value);
     factors[name] = bound === 0 ? layer[name] : bound;
+    if (bound === 0) zeroFactors?.push({ dimension: name, field });
     position = skipSeparators(text, FACTOR_TERM.lastIndex);
   }
 

@@ -5,7 +5,7 @@ import { InputError } from '../input-error.js';
 import { DATA_SPACES, DIMENSIONS, unitFactors, type DataSpace, type Layer } from '../workload/layer.js';
 import { nearestName, unknownNameHint } from '../workload/spelling.js';
 import { isYamlMap, parseYamlText } from '../workload/yaml-input.js';
-import { parsePermutation, parseFactors } from './parse-loops.js';
+import { parsePermutation, parseFactors, type ZeroFactor } from './parse-loops.js';
 import type { LevelMapping, Mapping } from './types.js';
 
 export interface ParseMappingOptions {
@@ -14,6 +14,8 @@ export interface ParseMappingOptions {
    * (for example the bypass pattern of a mapspace file). Without it such levels keep everything.
    */
   defaultKeep?: Record<DataSpace, boolean>[];
+  /** Collects the factors written as 0, which stand for the whole dimension, for messages. */
+  zeroFactors?: ZeroFactor[];
 }
 
 type EntryType = 'temporal' | 'spatial' | 'datatype';
@@ -63,12 +65,12 @@ export function parseMapping(text: string, file: string, arch: Architecture, lay
 
   const levels = perLevel.map((found, levelIndex) => {
     const keep = { ...(options.defaultKeep?.[levelIndex] ?? { Weights: true, Inputs: true, Outputs: true }) };
-    return buildLevel(found, keep, file, layer);
+    return buildLevel(found, keep, file, layer, options.zeroFactors);
   });
   return { levels };
 }
 
-function buildLevel(found: LevelEntries, keep: Record<DataSpace, boolean>, file: string, layer: Layer): LevelMapping {
+function buildLevel(found: LevelEntries, keep: Record<DataSpace, boolean>, file: string, layer: Layer, zeroFactors?: ZeroFactor[]): LevelMapping {
   const level: LevelMapping = {
     temporal: unitFactors(),
     permutation: [...DIMENSIONS],
@@ -80,13 +82,13 @@ function buildLevel(found: LevelEntries, keep: Record<DataSpace, boolean>, file:
 
   if (found.temporal !== undefined) {
     const { index, entry } = found.temporal;
-    level.temporal = readFactors(entry, file, `mapping[${index}]`, layer);
+    level.temporal = readFactors(entry, file, `mapping[${index}]`, layer, zeroFactors);
     level.permutation = readPermutation(entry, file, `mapping[${index}]`);
   }
 
   if (found.spatial !== undefined) {
     const { index, entry } = found.spatial;
-    level.spatial = readFactors(entry, file, `mapping[${index}]`, layer);
+    level.spatial = readFactors(entry, file, `mapping[${index}]`, layer, zeroFactors);
     level.spatialPermutation = readPermutation(entry, file, `mapping[${index}]`);
     level.split = readSplit(entry.split, file, `mapping[${index}].split`);
   }
@@ -171,13 +173,13 @@ function checkFansOut(arch: Architecture, levelIndex: number, file: string, fiel
   );
 }
 
-function readFactors(entry: Record<string, unknown>, file: string, field: string, layer: Layer) {
+function readFactors(entry: Record<string, unknown>, file: string, field: string, layer: Layer, zeroFactors?: ZeroFactor[]) {
   const text = entry.factors;
   if (text === undefined || text === null) return unitFactors();
   if (typeof text !== 'string') {
     throw new InputError(file, `${field}.factors`, text, 'expected a string such as "R=1 S=3 P=7 Q=7 C=64 K=1 N=1"');
   }
-  return parseFactors(text, file, `${field}.factors`, layer);
+  return parseFactors(text, file, `${field}.factors`, layer, zeroFactors);
 }
 
 function readPermutation(entry: Record<string, unknown>, file: string, field: string) {

@@ -2,6 +2,7 @@
 // Capacity checks need tile sizes and belong to the cost model.
 import { fanout, type Architecture } from '../arch/types.js';
 import { DIMENSIONS, type Dimension, type Layer } from '../workload/layer.js';
+import type { ZeroFactor } from './parse-loops.js';
 import type { LevelMapping, Mapping } from './types.js';
 
 /**
@@ -21,6 +22,21 @@ export function checkFactorProducts(mapping: Mapping, layer: Layer): string | un
     }
   }
   return undefined;
+}
+
+/**
+ * Explains a wrong factor product caused by a factor written as 0, which Timeloop reads as the
+ * whole dimension rather than the rest of it; returns '' when no such factor is involved.
+ */
+export function zeroFactorNote(mapping: Mapping, layer: Layer, zeroFactors: readonly ZeroFactor[]): string {
+  const wrong = zeroFactors.filter(({ dimension }) => factorProduct(mapping, dimension) !== layer[dimension]);
+  if (wrong.length === 0) return '';
+
+  const { dimension, field } = wrong[0];
+  const others = factorProduct(mapping, dimension) / layer[dimension];
+  const rest = layer[dimension] / others;
+  const fix = wrong.length === 1 && Number.isInteger(rest) ? `; write the factor that is left, ${dimension}=${rest}` : '; write each factor itself';
+  return ` Note: ${dimension}0 in ${field} stands for the whole dimension ${dimension} = ${layer[dimension]}, as in Timeloop, not for the rest of it${fix}.`;
 }
 
 export function factorProduct(mapping: Mapping, dimension: Dimension): number {

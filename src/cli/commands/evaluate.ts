@@ -6,7 +6,8 @@ import { parseMapspaceKeep } from '../../arch/bypass.js';
 import { loadArchitecture } from '../../arch/load.js';
 import { parseMapping } from '../../mapping/parse.js';
 import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
-import { checkFactorProducts } from '../../mapping/validate.js';
+import type { ZeroFactor } from '../../mapping/parse-loops.js';
+import { checkFactorProducts, zeroFactorNote } from '../../mapping/validate.js';
 import { evaluate } from '../../model/evaluate.js';
 import type { EvaluationResult } from '../../model/types.js';
 import { loadProblem } from '../../workload/problem.js';
@@ -61,11 +62,13 @@ async function evaluateCommand(options: EvaluateOptions): Promise<number> {
   const arch = await loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = await loadProblem(options.problem);
   const defaultKeep = options.mapspace === undefined ? undefined : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
-  const mapping = parseMapping(readTextFile(options.mapping), options.mapping, arch, layer, { defaultKeep });
+  const zeroFactors: ZeroFactor[] = [];
+  const mapping = parseMapping(readTextFile(options.mapping), options.mapping, arch, layer, { defaultKeep, zeroFactors });
 
   // Timeloop rejects wrong factor products while parsing, before it evaluates anything.
   const productError = checkFactorProducts(mapping, layer);
-  const result: EvaluationResult = productError === undefined ? evaluate(arch, layer, mapping) : { ok: false, error: productError };
+  const result: EvaluationResult =
+    productError === undefined ? evaluate(arch, layer, mapping) : { ok: false, error: `${productError}${zeroFactorNote(mapping, layer, zeroFactors)}` };
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
