@@ -175,15 +175,16 @@ function formatSchedule(summary: ScheduleSummary): string {
 }
 
 function readSettings(options: ScheduleOptions): MapperSettings {
-  const name = options.mapper as MapperName;
+  // Surrounding spaces are dropped, as Number() drops them from the numeric options.
+  const name = options.mapper.trim() as MapperName;
   if (!MAPPER_NAMES.includes(name)) throw new InputError(COMMAND_LINE, '--mapper', options.mapper, `expected one of ${MAPPER_NAMES.join(', ')}`);
-  const objective = options.objective as Objective;
+  const objective = options.objective.trim() as Objective;
   if (!OBJECTIVES.includes(objective)) throw new InputError(COMMAND_LINE, '--objective', options.objective, `expected one of ${OBJECTIVES.join(', ')}`);
 
   const settings: MapperSettings = {
     name,
     objective,
-    timeLimitS: positiveNumber(options.timeLimit, '--time-limit'),
+    timeLimitS: positiveSeconds(options.timeLimit, '--time-limit'),
     mipRelGap: fraction(options.mipGap ?? String(DEFAULT_MIP_REL_GAP), '--mip-gap'),
     seed: integer(options.seed ?? '1', '--seed', 0),
     padding: options.padding === true,
@@ -195,27 +196,32 @@ function readSettings(options: ScheduleOptions): MapperSettings {
 }
 
 function readWeights(text: string): NonNullable<MapperSettings['weights']> {
-  const values = text.split(',').map((part) => Number(part.trim()));
+  const values = text.split(',').map(numberOf);
   if (values.length !== 3 || values.some((value) => !Number.isFinite(value) || value < 0)) {
     throw new InputError(COMMAND_LINE, '--weights', text, 'expected three non-negative numbers compute,traffic,utilization, such as 1,1,0');
   }
   return { compute: values[0], traffic: values[1], utilization: values[2] };
 }
 
-function positiveNumber(text: string, option: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(COMMAND_LINE, option, text, 'must be a positive number');
+/** Number(text), except that blank text, which Number() reads as 0, gives NaN. */
+function numberOf(text: string): number {
+  return text.trim() === '' ? NaN : Number(text);
+}
+
+function positiveSeconds(text: string, option: string): number {
+  const value = numberOf(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(COMMAND_LINE, option, text, 'must be a positive number of seconds');
   return value;
 }
 
 function fraction(text: string, option: string): number {
-  const value = Number(text);
+  const value = numberOf(text);
   if (!Number.isFinite(value) || value < 0 || value >= 1) throw new InputError(COMMAND_LINE, option, text, 'must be a number in [0, 1)');
   return value;
 }
 
 function integer(text: string, option: string, minimum: number): number {
-  const value = Number(text);
+  const value = numberOf(text);
   if (!Number.isSafeInteger(value) || value < minimum) throw new InputError(COMMAND_LINE, option, text, `must be an integer ≥ ${minimum}`);
   return value;
 }
