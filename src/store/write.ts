@@ -1,4 +1,5 @@
 // Writing a sweep's plan and its job results. All writes happen on the main thread.
+import { InputError } from '../input-error.js';
 import type { SweepPlan } from '../sweep/planner.js';
 import { MODEL_VERSION } from '../sweep/version.js';
 import type { JobResult } from '../sweep/worker.js';
@@ -11,6 +12,7 @@ import type { Db } from './open.js';
  */
 export function registerSweep(db: Db, plan: SweepPlan): number {
   const { spec } = plan;
+  checkSweepName(db, spec.name, spec.specHash, spec.file);
   const insertSweep = db.prepare(`
     INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -49,13 +51,39 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
   })();
 }
 
-/** Keys among `keys` that already have a result with one of `statuses`. */
-export function finishedJobKeys(db: Db, keys: readonly string[], statuses: readonly ('done' | 'failed')[]): Set<string> {
-  const stored = db.prepare('SELECT key, status FROM jobs').raw().iterate() as IterableIterator<[string, string]>;
+/**
+ * Raises InputError when the database holds another sweep (another spec hash) with this name:
+ * commands select sweeps by name, so the newer one would hide the older one.
+ */
+function checkSweepName(db: Db, name: string, specHash: string, specFile: string): void {
+  const hashes = db.prepare('SELECT spec_hash FROM sweeps WHERE name = ?').pluck().all(name) as string[];
+  if (hashes.some((hash) => hash !== specHash)) {
+    throw new InputError(
+      db.name,
+      'sweep',
+      name,
+      `this database already holds a different sweep with this name (its spec differs from ${specFile}); rename the sweep (\`name:\` in the spec) or use another --db`,
+    );
+  }
+}
+
+export interface ReuseRules {
+  /** Solve failed jobs again instead of keeping their failure. */
+  retryFailed?: boolean;
+  /** Solve again the done jobs whose search stopped at the mapper's time limit. */
+  retryTimeLimited?: boolean;
+}
+
+/** Keys among `keys` whose stored result is kept: done and failed jobs, except those `rules` retry. */
+export function finishedJobKeys(db: Db, keys: readonly string[], rules: ReuseRules = {}): Set<string> {
+  const stored = db.prepare('SELECT key, status, mapper_status FROM jobs').raw().iterate() as IterableIterator<[string, string, string | null]>;
   const wanted = new Set(keys);
   const finished = new Set<string>();
-  for (const [key, status] of stored) {
-    if (wanted.has(key) && (statuses as readonly string[]).includes(status)) finished.add(key);
+  for (const [key, status, mapperStatus] of stored) {
+    if (!wanted.has(key)) continue;
+    if (status === 'failed' && rules.retryFailed === true) continue;
+    if (status === 'done' && mapperStatus === 'time_limit' && rules.retryTimeLimited === true) continue;
+    finished.add(key);
   }
   return finished;
 }

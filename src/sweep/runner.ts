@@ -7,18 +7,21 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 
+import type { MapperName } from '../mappers/types.js';
 import type { Db } from '../store/open.js';
 import { finishedJobKeys, registerSweep, updateNetworkResults } from '../store/write.js';
 import type { SweepJob, SweepPlan } from './planner.js';
 import type { ProgressReporter } from './progress.js';
 import { ResultRecorder } from './recorder.js';
-import type { JobResult } from './worker.js';
+import type { JobResult, PingRequest } from './worker.js';
 
 export interface RunOptions {
   /** Worker threads; one per core by default. */
   workers?: number;
   /** Solve jobs that failed in an earlier run again instead of keeping their failure. */
   retryFailed?: boolean;
+  /** Solve again the done jobs whose search stopped at the time limit (mapper status time_limit). */
+  retryTimeLimited?: boolean;
   /** Aborting it stops the run: running jobs are dropped, finished ones are saved. */
   signal?: AbortSignal;
   progress?: ProgressReporter;
@@ -31,6 +34,8 @@ export interface RunOptions {
 
 export interface RunSummary {
   sweepId: number;
+  /** Worker threads started: the requested number, capped at the pending jobs. */
+  workers: number;
   /** Unique jobs in the plan. */
   planned: number;
   /** Jobs with a result from an earlier run (or another sweep) that were not run again. */
@@ -63,12 +68,14 @@ function errorMessage(error: unknown): string {
 }
 
 /**
- * Runs the worker's `ping` once, so a worker module that fails to load (a missing build, a broken
- * import) stops the run with one error instead of being recorded as the failure of every job.
+ * Runs the worker's `ping` once per thread, so a worker module that fails to load (a missing build,
+ * a broken import) stops the run with one error instead of being recorded as the failure of every
+ * job, and each thread loads the solver before any job's timeout starts.
  */
-async function checkWorkerLoads(pool: Piscina, workerFile: string): Promise<void> {
+async function prepareWorkers(pool: Piscina, workerFile: string, workers: number, mapper: MapperName | undefined): Promise<void> {
+  const request: PingRequest = { mapper };
   try {
-    await pool.run(null, { name: 'ping' });
+    await Promise.all(Array.from({ length: workers }, () => pool.run(request, { name: 'ping' })));
   } catch (error) {
     throw new Error(`the sweep worker ${workerFile} failed to load: ${errorMessage(error)}; run \`npm run build\``);
   }
@@ -77,14 +84,14 @@ async function checkWorkerLoads(pool: Piscina, workerFile: string): Promise<void
 /** Runs every job of `plan` that has no result in `db` yet, and rebuilds the network results. */
 export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}): Promise<RunSummary> {
   const startMs = Date.now();
-  const workers = options.workers ?? availableParallelism();
   const workerFile = options.workerFile ?? defaultWorkerFile();
   if (!existsSync(workerFile)) throw new Error(`worker file ${workerFile} not found; run \`npm run build\` first`);
 
   const sweepId = registerSweep(db, plan);
-  const statuses = options.retryFailed ? (['done'] as const) : (['done', 'failed'] as const);
-  const finished = finishedJobKeys(db, plan.jobs.map((job) => job.key), statuses);
+  const finished = finishedJobKeys(db, plan.jobs.map((job) => job.key), options);
   const pending = plan.jobs.filter((job) => !finished.has(job.key));
+  // More threads than jobs would only cost memory (about 14 MB each) and start-up time.
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length));
 
   const recorder = new ResultRecorder(db, pending.length, {
     progress: options.progress,
@@ -105,7 +112,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   let interrupted = false;
   let started = false;
   try {
-    await checkWorkerLoads(pool, workerFile);
+    await prepareWorkers(pool, workerFile, workers, pending.length > 0 ? plan.spec.mapper.name : undefined);
     options.progress?.start(recorder.counts);
     started = true;
     interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, (result, roundTripS) => recorder.record(result, roundTripS), options.signal);
@@ -118,7 +125,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   }
 
   const { done, failed } = recorder.counts;
-  return { sweepId, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing };
+  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing };
 }
 
 /**
