@@ -1,5 +1,6 @@
 // Printing a Pareto front as a table, JSON or CSV; shared by `cosa pareto` and `cosa sweep run`.
 import type { ParetoFront } from '../../store/queries.js';
+import type { TimeLimitedUse } from '../../store/time-limited.js';
 import { formatTable } from '../table.js';
 import { csvLine } from './export-csv.js';
 
@@ -30,6 +31,19 @@ export function frontSummary(front: ParetoFront, network: string | undefined): s
   const scope = network === undefined ? 'all networks summed' : `network ${network}`;
   const left = front.incomplete > 0 ? `; ${front.incomplete} design points left out because a layer failed or has no result` : '';
   return `Pareto front over ${front.objectives.join(', ')} (${scope}): ${front.front.length} of ${front.considered} complete design points${left}`;
+}
+
+/**
+ * One line warning that front points rest on searches stopped at the time limit, or undefined
+ * when none does. `rerun` is the command that solves them again, without its new option.
+ */
+export function timeLimitWarning(use: TimeLimitedUse, frontSize: number, rerun: string): string | undefined {
+  if (use.jobs === 0) return undefined;
+  return (
+    `warning: ${use.points} of the ${frontSize} front points use ${use.jobs} layer results whose search stopped at the time limit ` +
+    '(mapper status time_limit), which may be worse on a busy machine; raise mapper.time_limit_s, or solve them again with ' +
+    `\`${rerun} --retry-time-limited\``
+  );
 }
 
 export function frontJson(front: ParetoFront, sweepName: string, network: string | undefined): string {

@@ -5,7 +5,8 @@ import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
 import { checkNetwork, findSweep, paretoFront, parseObjectives, varyingParameters } from '../../store/queries.js';
 import { runAction } from '../errors.js';
-import { formatFrontTable, frontCsv, frontJson, frontSummary } from './pareto-format.js';
+import { timeLimitedUse } from '../../store/time-limited.js';
+import { formatFrontTable, frontCsv, frontJson, frontSummary, timeLimitWarning } from './pareto-format.js';
 
 interface ParetoOptions {
   db: string;
@@ -47,6 +48,11 @@ function paretoCommand(options: ParetoOptions): number {
     if (options.json) process.stdout.write(frontJson(front, sweep.name, options.network));
     else if (options.csv) process.stdout.write(frontCsv(front, parameters));
     else process.stdout.write(`${frontSummary(front, options.network)}\n${formatFrontTable(front, parameters)}\n`);
+
+    // On stderr, so that JSON and CSV on stdout stay machine-readable.
+    const use = timeLimitedUse(db, front.front.map((point) => point.designPointId), options.network);
+    const warning = timeLimitWarning(use, front.front.length, `cosa sweep run ${sweep.specPath} --db ${options.db}`);
+    if (warning !== undefined) process.stderr.write(`${warning}\n`);
   } finally {
     db.close();
   }

@@ -2,6 +2,7 @@
 import { openStore } from '../../store/open.js';
 import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCounts, type SweepRow } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
+import { timeLimitedByNetwork, timeLimitedJobCount } from '../../store/time-limited.js';
 import { formatTable } from '../table.js';
 
 export interface StatusOptions {
@@ -25,12 +26,20 @@ export function statusCommand(options: StatusOptions): number {
 }
 
 function formatSweepStatus(db: Db, sweep: SweepRow): string {
-  const rows = jobStatusByNetwork(db, sweep.id).map((row) => [row.network, row.total, row.done, row.failed, row.pending].map(String));
+  const timeLimited = timeLimitedByNetwork(db, sweep.id);
+  const rows = jobStatusByNetwork(db, sweep.id).map((row) => [row.network, row.total, row.done, timeLimited.get(row.network) ?? 0, row.failed, row.pending].map(String));
   const totals = sweepJobCounts(db, sweep.id);
-  rows.push(['all (distinct jobs)', totals.total, totals.done, totals.failed, totals.pending].map(String));
+  const timeLimitedTotal = timeLimitedJobCount(db, sweep.id);
+  rows.push(['all (distinct jobs)', totals.total, totals.done, timeLimitedTotal, totals.failed, totals.pending].map(String));
 
   const lines = [`sweep ${sweep.name} (spec ${sweep.specPath}, created ${sweep.createdAt})`];
-  lines.push(formatTable(['network', 'jobs', 'done', 'failed', 'pending'], rows, ['left', 'right', 'right', 'right', 'right']));
+  lines.push(formatTable(['network', 'jobs', 'done', 'time limit', 'failed', 'pending'], rows, ['left', 'right', 'right', 'right', 'right', 'right']));
+  if (timeLimitedTotal > 0) {
+    lines.push(
+      `${timeLimitedTotal} done jobs stopped at the time limit with the best mapping found by then; on a busy machine it may be worse. ` +
+        `Raise mapper.time_limit_s, or solve them again with \`cosa sweep run ${sweep.specPath} --db ${db.name} --retry-time-limited\``,
+    );
+  }
 
   const reasons = failureReasons(db, sweep.id);
   if (reasons.length > 0) {
