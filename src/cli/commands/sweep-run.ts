@@ -1,28 +1,45 @@
 // `cosa sweep run`: plan a sweep spec, solve its pending jobs on a worker pool, print the front.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
-import { openStore } from '../../store/open.js';
+import { acquireRunLock } from '../../store/lock.js';
+import { openStore, type Db } from '../../store/open.js';
 import { paretoFront, sweepNetworks, varyingParameters } from '../../store/queries.js';
+import { timeLimitedUse } from '../../store/time-limited.js';
+import { gridSize } from '../../sweep/design-points.js';
 import { planSweep } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
 import { runSweep } from '../../sweep/runner.js';
 import { parseShard, shardPlan } from '../../sweep/shard.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
+import { ignoreClosedPipes } from '../closed-pipes.js';
 import { EXIT_FAILURE } from '../errors.js';
-import { formatFrontTable, frontSummary } from './pareto-format.js';
+import { formatFrontTable, frontSummary, timeLimitWarning } from './pareto-format.js';
 
 export interface SweepRunOptions {
   db?: string;
   workers?: string;
   retryFailed?: boolean;
+  retryTimeLimited?: boolean;
   /** `I/N`: run only shard I of N of the jobs. */
   shard?: string;
 }
 
-/** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
-const EXIT_INTERRUPTED = 130;
+/** Exit statuses after Ctrl-C and after SIGTERM (Slurm's time limit), as shells report them: 128 + the signal number. */
+const EXIT_BY_SIGNAL: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Grids of at least this many combinations get a line before their expansion. */
+const PLANNING_LINE_COMBINATIONS = 2000;
+
+/**
+ * Most worker threads: 4 per core, at most 256. Each thread holds about 14 MB, and threads beyond
+ * the cores only share them.
+ */
+function maxWorkers(): number {
+  return Math.min(256, 4 * availableParallelism());
+}
 
 function parseWorkers(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -30,15 +47,28 @@ function parseWorkers(text: string | undefined): number | undefined {
   if (!Number.isSafeInteger(workers) || workers < 1) {
     throw new InputError('command line', '--workers', text, 'must be a positive integer (worker threads; default one per core)');
   }
+  if (workers > maxWorkers()) {
+    throw new InputError('command line', '--workers', text, `must be at most ${maxWorkers()} (4 per core, at most 256); this machine has ${availableParallelism()} cores`);
+  }
   return workers;
 }
 
 export async function sweepRunCommand(specPath: string, options: SweepRunOptions): Promise<number> {
+  ignoreClosedPipes();
   const workers = parseWorkers(options.workers);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (workers !== undefined && workers > availableParallelism()) {
+    process.stderr.write(`warning: --workers ${workers} exceeds this machine's ${availableParallelism()} cores; the threads share them, and time-limited jobs get less done\n`);
+  }
 
   // Every input check happens before the database is created, so a bad spec writes nothing.
   const spec = loadSweepSpec(specPath);
+  // Planning takes about 0.35 ms per design point, so only a large grid gets a line before it.
+  const combinations = gridSize(spec.grid);
+  if (combinations >= PLANNING_LINE_COMBINATIONS) {
+    const filtered = spec.where === undefined ? '' : ' (before the where filter)';
+    process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${spec.networks.length} networks\n`);
+  }
   const fullPlan = planSweep(spec);
   const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
   const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
@@ -47,25 +77,39 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   if (shard !== undefined) process.stderr.write(`shard ${shard.index}/${shard.count}: ${plan.jobs.length} of the ${fullPlan.jobs.length} jobs\n`);
 
   const db = openStore(dbPath, { create: true });
+  let releaseLock: () => void;
+  try {
+    releaseLock = acquireRunLock(dbPath);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  // process.exit skips `finally`, so the lock is also released when the process exits.
+  process.on('exit', releaseLock);
+
   const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nstopping: saving finished jobs (press Ctrl-C again to quit at once)\n');
+  let stoppedBy: keyof typeof EXIT_BY_SIGNAL | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[stoppedBy ?? 'SIGINT']);
+    stoppedBy = signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    const again = stoppedBy === 'SIGINT' ? 'press Ctrl-C again' : 'send the signal again';
+    process.stderr.write(`\nstopping on ${stoppedBy}: saving finished jobs (${again} to quit at once)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
   // Slurm sends SIGTERM at a job's time limit: save what is finished, as for Ctrl-C.
-  process.on('SIGTERM', onSigint);
+  process.on('SIGTERM', onSignal);
 
+  let exitAtOnce: number | undefined;
   try {
-    const summary = await runSweep(plan, db, { workers, retryFailed: options.retryFailed, signal: controller.signal, progress: defaultReporter() });
+    const runOptions = { workers, retryFailed: options.retryFailed, retryTimeLimited: options.retryTimeLimited, signal: controller.signal, progress: defaultReporter() };
+    const summary = await runSweep(plan, db, runOptions);
     const reused = summary.reused > 0 ? `, ${summary.reused} reused from earlier runs` : '';
     process.stderr.write(`${summary.done} jobs done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
     if (summary.interrupted) {
       process.stderr.write(`interrupted: rerun the same command to resume\n`);
-      interrupted = true;
-      return EXIT_INTERRUPTED;
+      exitAtOnce = EXIT_BY_SIGNAL[stoppedBy ?? 'SIGINT'];
+      return exitAtOnce;
     }
 
     // A shard contains a part of the jobs, so its front would be partial; the merged database has the whole one.
@@ -74,26 +118,34 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
       process.stderr.write(`merge the shards with: cosa results merge OUT.sqlite ${inputs}\n`);
       return 0;
     }
-
-    const networks = sweepNetworks(db, summary.sweepId);
-    const network = networks.length === 1 ? networks[0] : undefined;
-    const front = paretoFront(db, summary.sweepId, ['latency', 'energy', 'area'], network);
-    if (front.front.length === 0) {
-      process.stdout.write(`no design point has results for every layer; \`cosa sweep status --db ${dbPath}\` lists the failure reasons\n`);
-      return EXIT_FAILURE;
-    }
-    process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, summary.sweepId))}\n`);
-    printReportPath(dbPath);
-    printNextSteps(dbPath, networks);
+    if (!printFront(db, summary.sweepId, dbPath, specPath)) return EXIT_FAILURE;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     db.close();
+    releaseLock();
     // Node took about 2 s (measured on 2 cores) to tear down worker threads stopped inside a
     // WebAssembly solve. Everything is saved by now, so exit at once.
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    if (exitAtOnce !== undefined) process.exit(exitAtOnce);
   }
   return 0;
+}
+
+/** Prints the front of a finished sweep, the report's path and further commands; false when no design point is complete. */
+function printFront(db: Db, sweepId: number, dbPath: string, specPath: string): boolean {
+  const networks = sweepNetworks(db, sweepId);
+  const network = networks.length === 1 ? networks[0] : undefined;
+  const front = paretoFront(db, sweepId, ['latency', 'energy', 'area'], network);
+  if (front.front.length === 0) {
+    process.stdout.write(`no design point has results for every layer; \`cosa sweep status --db ${dbPath}\` lists the failure reasons\n`);
+    return false;
+  }
+  process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, sweepId))}\n`);
+  const warning = timeLimitWarning(timeLimitedUse(db, front.front.map((point) => point.designPointId), network), front.front.length, `cosa sweep run ${specPath} --db ${dbPath}`);
+  if (warning !== undefined) process.stderr.write(`${warning}\n`);
+  printReportPath(dbPath);
+  printNextSteps(dbPath, networks);
+  return true;
 }
 
 /** Writes the HTML report beside the database; a report that cannot be built costs one warning line. */

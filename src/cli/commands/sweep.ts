@@ -17,11 +17,12 @@ export function registerSweepCommand(program: Command): void {
       'Expand the sweep spec into design points and jobs (one per design point and layer shape), solve the jobs ' +
         'on a pool of worker threads and store the results in a SQLite database; then print the Pareto front ' +
         'over latency, energy and area. Finished jobs are kept: rerunning the same command resumes, and Ctrl-C ' +
-        'stops with every finished job saved (exit status 130).',
+        'or SIGTERM stops with every finished job saved (exit status 130 or 143).',
     )
     .option('--db <file>', 'results database (default: results/<sweep name>.sqlite)')
-    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--workers <n>', 'worker threads (default: one per core; at most 4 per core and 256)')
     .option('--retry-failed', 'solve jobs that failed in an earlier run again')
+    .option('--retry-time-limited', 'solve again the done jobs whose search stopped at the time limit (mapper status time_limit)')
     .option('--shard <I/N>', 'run only shard I of N (I from 0) of the jobs, split by estimated cost (default db: results/<sweep name>.shard-I.sqlite)')
     .action(runAction(sweepRunCommand));
 

@@ -1,0 +1,86 @@
+// An exclusive lock on a results database for the length of a sweep run: a file beside the
+// database holding the owner's pid and host. Two runs into one database would solve every job
+// twice, so the second one is rejected.
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+import { InputError } from '../input-error.js';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  /** ISO time at which the owner took the lock. */
+  since: string;
+}
+
+export function lockPath(dbPath: string): string {
+  return `${dbPath}.lock`;
+}
+
+/** True when process `pid` runs on this host; EPERM means it runs under another user. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(path: string): LockOwner | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+  } catch {
+    // A lock file that vanished or was cut short while being written counts as no owner.
+    return undefined;
+  }
+}
+
+/**
+ * Takes the lock of the database at `dbPath` and returns the function that releases it. A lock
+ * left by a process of this host that no longer runs (a killed run) is taken over. Raises
+ * InputError when another live run holds it, or a run on another host, whose pid cannot be checked.
+ */
+export function acquireRunLock(dbPath: string): () => void {
+  const path = lockPath(dbPath);
+  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      // 'wx' fails when the file exists, so of two runs that start together only one creates it.
+      writeFileSync(path, JSON.stringify(owner), { flag: 'wx' });
+      return () => releaseLock(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new InputError(dbPath, 'lock', path, `cannot create the run's lock file: ${(error as Error).message}`);
+      }
+    }
+
+    const holder = readOwner(path);
+    const stale = holder === undefined || (holder.host === owner.host && !processAlive(holder.pid));
+    if (!stale) {
+      const where = holder.host === owner.host ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.host}`;
+      const hint =
+        holder.host === owner.host
+          ? 'wait for it to finish or stop it, or use another --db'
+          : `wait for it to finish, or use another --db; if no run is active there, delete ${path}`;
+      throw new InputError(dbPath, 'lock', undefined, `another \`cosa sweep run\` (${where}, since ${holder.since}) is using this database; ${hint}`);
+    }
+    try {
+      unlinkSync(path);
+    } catch {
+      // Another run removed the stale lock first; the next attempt decides between us.
+    }
+  }
+  throw new InputError(dbPath, 'lock', path, 'another `cosa sweep run` took the lock at the same moment; use another --db');
+}
+
+function releaseLock(path: string): void {
+  const holder = readOwner(path);
+  if (holder?.pid !== process.pid || holder.host !== hostname()) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone; nothing to release.
+  }
+}
