@@ -34,7 +34,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 describe('time-limited results', () => {
-  it('are counted by status, flagged by pareto and solved again with --retry-time-limited', async () => {
+  it('counted, flagged and retried', async () => {
     const fixture = makeSweepFixture('    pes: [1, 2]\n');
     const dbPath = join(fixture.dir, 'results.sqlite');
     const plan = planSweep(loadSweepSpec(fixture.specPath));
@@ -75,7 +75,7 @@ describe('time-limited results', () => {
 });
 
 describe('sweep run input checks', () => {
-  it('rejects a different spec with the name of a sweep already in the database', async () => {
+  it('rejects a reused sweep name', async () => {
     const fixture = makeMergeFixture({ name: 'same', pes: [2], samples: 50 });
     const dbPath = join(fixture.dir, 'results.sqlite');
     expect((await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath], fixture.dir)).status).toBe(0);
@@ -92,7 +92,7 @@ describe('sweep run input checks', () => {
     db.close();
   });
 
-  it('rejects too many workers, warns above the core count and caps threads at the pending jobs', async () => {
+  it('bounds the worker count', async () => {
     const fixture = makeMergeFixture({ name: 'workers', pes: [2], samples: 50 });
     const tooMany = await runCli(['sweep', 'run', fixture.specPath, '--workers', '100000'], fixture.dir);
     expect(tooMany.status).toBe(2);
@@ -115,7 +115,7 @@ describe('sweep run input checks', () => {
     }
   });
 
-  it(`rejects grids of more than ${MAX_DESIGN_POINTS} design points before building them`, async () => {
+  it('rejects oversized grids early', async () => {
     const values = (count: number) => `[${Array.from({ length: count }, (_, index) => index + 1).join(', ')}]`;
     const grid = (pes: number, buffers: number) => `    pes: ${values(pes)}\n    global_buffer_kib: ${values(buffers)}\n`;
 
@@ -135,7 +135,7 @@ describe('sweep run input checks', () => {
 });
 
 describe('sweep run process handling', () => {
-  it('finishes and saves every job when the reader closes its output pipe', async () => {
+  it('survives a closed output pipe', async () => {
     const fixture = makeMergeFixture({ name: 'pipe', pes: [2, 4], samples: 2000 });
     const dbPath = join(fixture.dir, 'results.sqlite');
     const run = startCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
@@ -149,7 +149,7 @@ describe('sweep run process handling', () => {
     expect(storedJobs(dbPath)).toBe(planSweep(loadSweepSpec(fixture.specPath)).jobs.length);
   });
 
-  it('saves finished jobs on SIGTERM and exits 143 with the resume line', async () => {
+  it('stops on SIGTERM with status 143', async () => {
     const fixture = makeMergeFixture({ name: 'term', pes: [2, 4, 8], samples: 6000 });
     const dbPath = join(fixture.dir, 'results.sqlite');
     const run = startCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
@@ -163,7 +163,7 @@ describe('sweep run process handling', () => {
     expect(existsSync(lockPath(dbPath))).toBe(false);
   });
 
-  it('rejects a second run into a database in use and takes over a dead run\'s lock', async () => {
+  it('locks the database per run', async () => {
     const fixture = makeMergeFixture({ name: 'locked', pes: [2, 4, 8], samples: 4000 });
     const dbPath = join(fixture.dir, 'results.sqlite');
     const first = startCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);

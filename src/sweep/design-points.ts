@@ -26,13 +26,13 @@ export interface DesignPoint {
 }
 
 /**
- * Most design points a sweep may have after the `where` filter. Planning a Simba point with its 8
+ * Maximum design points of a sweep after the `where` filter. Planning a Simba point with its 8
  * AlexNet jobs took about 0.35 ms and 30 KB (Node 20, 2 cores), so this limit keeps planning under
  * a minute and a few GB; each point multiplies the jobs by the networks' layer shapes.
  */
 export const MAX_DESIGN_POINTS = 100_000;
 
-/** Most grid combinations the `where` filter may be run on (each costs about 1 us and 200 bytes). */
+/** Maximum grid combinations the `where` filter runs on (each costs about 1 us and 200 bytes, estimated). */
 export const MAX_GRID_COMBINATIONS = 10 * MAX_DESIGN_POINTS;
 
 /** Number of combinations of the grid, before the `where` filter. */
