@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 
 import { InputError } from './input-error.js';
 
-/** What each file-system error code means for the user's path, and what to do about it. */
+/** Meaning of each file-system error code for the user's path, and the next step. */
 const ERROR_CODE_HINTS: Record<string, string> = {
   ENOENT: 'not found; check the path',
   EISDIR: 'is a folder, not a file; give the path of a file',
@@ -50,13 +50,13 @@ function isAccessible(path: string, mode: number): boolean {
 }
 
 /**
- * Checks that `path` is an existing, readable file. `notFoundHint` says what to do when it is
- * missing, such as "give the path of a sweep spec YAML file".
+ * Checks that `path` is an existing, readable file. `nextStep` ends the message when it is missing
+ * or a folder, such as "give the path of a sweep spec YAML file".
  */
-export function checkInputFile(path: string, field: string, notFoundHint: string): void {
+export function checkInputFile(path: string, field: string, nextStep: string): void {
   const stats = statPath(path, field);
-  if (stats === undefined) throw new InputError(path, field, undefined, `not found; ${notFoundHint}`);
-  if (stats.isDirectory()) throw new InputError(path, field, undefined, `is a folder, not a file; ${notFoundHint}`);
+  if (stats === undefined) throw new InputError(path, field, undefined, `not found; ${nextStep}`);
+  if (stats.isDirectory()) throw new InputError(path, field, undefined, `is a folder, not a file; ${nextStep}`);
   if (!isAccessible(path, constants.R_OK)) throw new InputError(path, field, undefined, 'permission denied; check the permissions of the file');
 }
 

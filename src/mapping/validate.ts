@@ -25,8 +25,8 @@ export function checkFactorProducts(mapping: Mapping, layer: Layer): string | un
 }
 
 /**
- * Explains a wrong factor product caused by a factor written as 0, which Timeloop reads as the
- * whole dimension rather than the rest of it; returns '' when no such factor is involved.
+ * Explains a wrong factor product caused by a factor written as 0. Timeloop reads such a factor as
+ * the whole dimension, not the rest of it. Returns '' when no such factor is involved.
  */
 export function zeroFactorNote(mapping: Mapping, layer: Layer, zeroFactors: readonly ZeroFactor[]): string {
   const wrong = zeroFactors.filter(({ dimension }) => factorProduct(mapping, dimension) !== layer[dimension]);
