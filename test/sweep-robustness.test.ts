@@ -62,6 +62,11 @@ describe('time-limited results', () => {
     // Design point 0 has the fewest PEs and so the least area: it is on every latency-area front.
     expect(pareto.stderr).toMatch(/^warning: \d+ of the \d+ front points use 2 layer results whose search stopped at the time limit/);
 
+    const reused = await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath], fixture.dir);
+    expect(reused.status, reused.stderr).toBe(0);
+    expect(reused.stderr).toContain('0 jobs done, 0 failed, 8 reused from earlier runs');
+    expect(reused.stderr).toContain('2 done jobs of this sweep ended at mapper.time_limit_s');
+
     const retried = await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--retry-time-limited'], fixture.dir);
     expect(retried.status, retried.stderr).toBe(0);
     expect(retried.stderr).toContain('2 jobs done, 0 failed, 6 reused from earlier runs');

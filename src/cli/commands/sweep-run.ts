@@ -7,7 +7,7 @@ import { writeReport } from '../../report/index.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
 import { paretoFront, sweepNetworks, varyingParameters } from '../../store/queries.js';
-import { timeLimitedUse } from '../../store/time-limited.js';
+import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
 import { planSweep } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
@@ -106,6 +106,8 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     const summary = await runSweep(plan, db, runOptions);
     const reused = summary.reused > 0 ? `, ${summary.reused} reused from earlier runs` : '';
     process.stderr.write(`${summary.done} jobs done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
+    const timeLimited = timeLimitedJobCount(db, summary.sweepId);
+    if (timeLimited > 0) process.stderr.write(`${timeLimited} done jobs of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
     if (summary.interrupted) {
       process.stderr.write(`interrupted: rerun the same command to resume\n`);
       exitAtOnce = EXIT_BY_SIGNAL[stoppedBy ?? 'SIGINT'];
