@@ -149,8 +149,10 @@ describe('sweep run', () => {
     expect(killResult.signal).toBe('SIGKILL');
     expect(storedAtKill).toBeLessThan(plan.jobs.length);
 
+    // The killed run may have committed more jobs after the count above, so count again.
+    const storedAfterKill = await waitForJobs(dbPath, 0);
     const interrupted = startCli(args, fixture.dir);
-    await waitForJobs(dbPath, storedAtKill + 2);
+    await waitForJobs(dbPath, storedAfterKill + 2);
     interrupted.child.kill('SIGINT');
     const interruptResult = await interrupted.done;
     expect(interruptResult.status).toBe(130);
