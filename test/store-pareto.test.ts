@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { formatFrontTable } from '../src/cli/commands/pareto-format.js';
 import { paretoIndices } from '../src/store/pareto.js';
+import type { DesignPointResult, ParetoFront } from '../src/store/queries.js';
 
 /** O(n²) reference: a row survives unless another row is <= everywhere and < somewhere. */
 function bruteForce(columns: number[][]): number[] {
@@ -58,5 +60,30 @@ describe('paretoIndices', () => {
     expect(paretoIndices([[], []]).length).toBe(0);
     expect(() => paretoIndices([[1, 2], [1]])).toThrow(RangeError);
     expect(() => paretoIndices([[1], [1], [1], [1]])).toThrow(RangeError);
+  });
+});
+
+describe('formatFrontTable', () => {
+  it('prints cycle counts as exact integers', () => {
+    const point = (pointIndex: number, latencyCycles: number): DesignPointResult => ({
+      designPointId: pointIndex + 1,
+      pointIndex,
+      parameters: {},
+      network: undefined,
+      complete: true,
+      failedLayers: 0,
+      missingLayers: 0,
+      latencyCycles,
+      latencyS: latencyCycles / 1e9,
+      energyPJ: 1e6,
+      edpJCycles: 1e-6 * latencyCycles,
+      areaUm2: 1e6,
+    });
+    const front: ParetoFront = { objectives: ['latency', 'energy'], considered: 2, incomplete: 0, front: [point(0, 2832429), point(1, 11256511)] };
+    const table = formatFrontTable(front, []);
+
+    expect(table).toContain('2832429');
+    expect(table).toContain('11256511');
+    expect(table).not.toContain('2832430');
   });
 });

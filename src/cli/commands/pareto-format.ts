@@ -10,13 +10,13 @@ function formatNumber(value: number | null, digits = 4): string {
   return Number(value.toPrecision(digits)).toString();
 }
 
-/** A table of the front: the varying parameters, then latency, energy, EDP and area. */
+/** A table of the front: the varying parameters, then latency (cycles as exact integers), energy, EDP and area. */
 export function formatFrontTable(front: ParetoFront, parameterNames: string[]): string {
   const header = ['point', ...parameterNames, 'latency (cycles)', 'latency (ms)', 'energy (uJ)', 'EDP (J x cycles)', 'area (mm2)'];
   const rows = front.front.map((point) => [
     String(point.pointIndex),
     ...parameterNames.map((name) => String(point.parameters[name] ?? '')),
-    formatNumber(point.latencyCycles, 6),
+    point.latencyCycles === null ? '-' : String(point.latencyCycles),
     formatNumber(point.latencyS === null ? null : point.latencyS * 1e3),
     formatNumber(point.energyPJ === null ? null : point.energyPJ / 1e6),
     formatNumber(point.edpJCycles),
