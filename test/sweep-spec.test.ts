@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,6 +141,23 @@ describe('planSweep', () => {
     const longer = planSweep(parseSweepSpec(VALID.replace('time_limit_s: 1', 'time_limit_s: 2'), 'spec.yaml'));
     const keys = new Set(first.jobs.map((job) => job.key));
     expect(longer.jobs.some((job) => keys.has(job.key))).toBe(false);
+  });
+
+  it('multiplies N of folder layers by batch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
+    const problem = 'problem:\n  instance: {R: 3, S: 3, P: 8, Q: 8, C: 16, K: 32, N: 2}\n';
+    const layers = join(dir, 'layers');
+    mkdirSync(layers);
+    writeFileSync(join(layers, 'conv.yaml'), problem);
+    const text = VALID.replace('[alexnet]', '[{folder: layers}]');
+
+    const single = planSweep(parseSweepSpec(text, join(dir, 'spec.yaml')));
+    const batched = planSweep(parseSweepSpec(`${text}batch: 4\n`, join(dir, 'spec.yaml')));
+
+    expect(single.layers[0].layer.N).toBe(2);
+    expect(batched.layers[0].layer.N).toBe(8);
+    expect(batched.layers[0].layer.K).toBe(32);
+    expect(batched.jobs[0].layer.N).toBe(8);
   });
 
   it('overrides fields of a file architecture by LEVEL.FIELD', () => {

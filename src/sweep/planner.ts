@@ -51,9 +51,17 @@ export function jobKey(architecture: Architecture, keep: KeepPattern, shapeKey: 
 export function loadNetworks(spec: SweepSpec): Network[] {
   return spec.networks.map((source) => {
     if (source.kind === 'catalog') return getNetwork(source.name, { batch: spec.batch });
-    // NOTE: a folder network is used as its problem files give it; `batch` does not apply.
-    return { ...loadNetworkFolder(source.folder), name: source.name };
+    return withBatch({ ...loadNetworkFolder(source.folder), name: source.name }, spec.batch);
   });
+}
+
+/**
+ * Multiplies N of every layer by `batch`, as the built-in convolution networks set N = batch. A
+ * folder's problem files give the layers at their own N, which is batch 1 in the usual case.
+ */
+function withBatch(network: Network, batch: number): Network {
+  if (batch === 1) return network;
+  return { ...network, layers: network.layers.map((entry) => ({ ...entry, layer: { ...entry.layer, N: entry.layer.N * batch } })) };
 }
 
 export function planLayers(networks: Network[]): PlannedLayer[] {
