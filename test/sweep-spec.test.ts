@@ -143,6 +143,20 @@ describe('planSweep', () => {
     expect(longer.jobs.some((job) => keys.has(job.key))).toBe(false);
   });
 
+  it('rejects a where filter that divides by zero when planning', () => {
+    const spec = parseSweepSpec(VALID.replace('"pes * global_buffer_kib <= 512"', '"pes / 0 > 1"'), 'spec.yaml');
+    let error: unknown;
+    try {
+      expandDesignPoints(spec);
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).field).toBe('architecture.where');
+    expect((error as InputError).message).toContain('division by zero in "pes / 0"');
+  });
+
   it('multiplies N of folder layers by batch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
     const problem = 'problem:\n  instance: {R: 3, S: 3, P: 8, Q: 8, C: 16, K: 32, N: 2}\n';

@@ -57,6 +57,12 @@ describe('where filter', () => {
     expect(() => test('pes and kib', { pes: 1, kib: 2 })).toThrow(/needs a comparison/);
   });
 
+  it('rejects division and modulo by zero', () => {
+    expect(() => test('pes / 0 > 1', { pes: 4 })).toThrow('division by zero in "pes / 0"');
+    expect(() => test('pes % (kib - 2) == 0', { pes: 4, kib: 2 })).toThrow('division by zero in "pes % (kib - 2)"');
+    expect(test('pes / kib > 1', { pes: 4, kib: 2 })).toBe(true);
+  });
+
   it('never evaluates JavaScript', () => {
     expect(() => parseWhere('process.exit(1)', NAMES)).toThrow(WhereError);
     expect(() => parseWhere('constructor.constructor("x")()', NAMES)).toThrow(WhereError);

@@ -210,6 +210,22 @@ function evaluateNode(node: Node, parameters: Record<string, number | string>): 
   }
 }
 
+/** Writes a node back as expression text, with parentheses around every operation. */
+function formatNode(node: Node): string {
+  switch (node.kind) {
+    case 'literal':
+      return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value);
+    case 'name':
+      return node.name;
+    case 'unary':
+      return node.op === '-' ? `-${formatNode(node.operand)}` : `not ${formatNode(node.operand)}`;
+    case 'binary': {
+      const side = (child: Node) => (child.kind === 'binary' ? `(${formatNode(child)})` : formatNode(child));
+      return `${side(node.left)} ${node.op} ${side(node.right)}`;
+    }
+  }
+}
+
 function evaluateBinary(op: string, leftNode: Node, rightNode: Node, parameters: Record<string, number | string>): WhereValue {
   const left = evaluateNode(leftNode, parameters);
   if (op === 'and') return expectBoolean(left, op) && expectBoolean(evaluateNode(rightNode, parameters), op);
@@ -229,9 +245,10 @@ function evaluateBinary(op: string, leftNode: Node, rightNode: Node, parameters:
     case '*':
       return a * b;
     case '/':
-      return a / b;
     case '%':
-      return a % b;
+      // Division by zero gives Infinity or NaN, which would pass or drop points silently.
+      if (b === 0) throw new WhereError(`division by zero in ${JSON.stringify(formatNode({ kind: 'binary', op, left: leftNode, right: rightNode }))}`, 0);
+      return op === '/' ? a / b : a % b;
     case '<':
       return a < b;
     case '<=':
@@ -246,7 +263,8 @@ function evaluateBinary(op: string, leftNode: Node, rightNode: Node, parameters:
 
 /**
  * Parses `source` and checks that it reads only `knownNames`. Throws WhereError on a syntax error
- * or an unknown name; `test` throws WhereError when the operand types do not fit an operator.
+ * or an unknown name; `test` throws WhereError when the operand types do not fit an operator or a
+ * divisor (of `/` or `%`) is zero.
  */
 export function parseWhere(source: string, knownNames: readonly string[]): WhereExpression {
   const tree = new Parser(tokenize(source)).parse();
