@@ -1,7 +1,7 @@
 // Checks of file and folder paths that the user gives, and plain words for Node's file-system
 // error codes, so that a bad path is reported as one InputError line and never as a bug.
-import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { InputError } from './input-error.js';
 
@@ -84,6 +84,29 @@ export function checkOutputFile(path: string, field: string, { createFolder = fa
   }
   if (!folderStats.isDirectory()) throw new InputError(path, field, undefined, `${folder} is a file, not a folder; choose another path`);
   if (!isAccessible(folder, constants.W_OK)) throw new InputError(path, field, undefined, `folder ${folder} is not writable; choose another path`);
+}
+
+/**
+ * Rejects an output path that names one of the command's input files, so that writing the output
+ * cannot destroy an input. `inputs` maps each input option (such as `--problem`) to its path; paths
+ * are compared after resolving symbolic links, so two spellings of one file match.
+ */
+export function checkNotAnInput(path: string, field: string, inputs: Record<string, string | undefined>): void {
+  const output = canonicalPath(path);
+  for (const [option, input] of Object.entries(inputs)) {
+    if (input !== undefined && canonicalPath(input) === output) {
+      throw new InputError(path, field, undefined, `is also the ${option} input file, which writing would overwrite; choose another output path`);
+    }
+  }
+}
+
+/** The absolute path with symbolic links resolved, or only made absolute when it does not exist. */
+function canonicalPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** Checks that `path` is a writable folder, creating it (and its parents) when it does not exist. */

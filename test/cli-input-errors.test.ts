@@ -133,6 +133,23 @@ describe('output paths', () => {
     expectInputError(run([...simbaArgs('schedule'), '--out', folder]), `${folder}: --out: is a folder`);
   });
 
+  it('rejects schedule --out that is the problem file', () => {
+    const problem = join(dir, 'own-problem.yaml');
+    const text = 'problem: {P: 4, Q: 2, C: 8, K: 8}\n';
+    writeFileSync(problem, text);
+    const args = simbaArgs('schedule');
+    args[4] = problem;
+    // A relative spelling of the same file, from the CLI's working folder `dir`.
+    expectInputError(run([...args, '--out', './own-problem.yaml']), `--out: is also the --problem input file`);
+    expect(readFileSync(problem, 'utf8')).toBe(text);
+  });
+
+  it('rejects export and report --out that is the database', () => {
+    expectInputError(run(['export', '--csv', '--db', notDatabase, '--out', notDatabase]), '--out: is also the --db input file');
+    expectInputError(run(['report', '--db', notDatabase, '--out', notDatabase]), '--out: is also the --db input file');
+    expect(readFileSync(notDatabase, 'utf8')).toMatch(/^These are notes/);
+  });
+
   it('rejects sweep slurm --out-dir that is a file', () => {
     expectInputError(run(['sweep', 'slurm', specPath, '--tasks', '2', '--out-dir', notDatabase]), '--out-dir: is a file, not a folder');
   });

@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 
-import { checkOutputFile } from '../../file-checks.js';
+import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
 import { designPointResults, findSweep, layerResults, listSweeps, sweepNetworks, varyingParameters } from '../../store/queries.js';
@@ -37,7 +37,10 @@ export function registerExportCommand(program: Command): void {
 async function exportCommand(options: ExportOptions): Promise<number> {
   if (!options.csv) throw new InputError('command line', '--csv', undefined, 'missing; export writes CSV only, so give --csv');
 
-  if (options.out !== undefined) checkOutputFile(options.out, '--out', { exampleName: 'results.csv' });
+  if (options.out !== undefined) {
+    checkNotAnInput(options.out, '--out', { '--db': options.db });
+    checkOutputFile(options.out, '--out', { exampleName: 'results.csv' });
+  }
   const db = openStore(options.db);
   const out: NodeJS.WritableStream = options.out === undefined ? process.stdout : createWriteStream(options.out);
   try {

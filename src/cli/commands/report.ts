@@ -1,7 +1,7 @@
 // `cosa report`: the HTML report of a results database, one self-contained page to open in a browser.
 import type { Command } from 'commander';
 
-import { checkOutputFile } from '../../file-checks.js';
+import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { defaultReportPath, writeReport } from '../../report/index.js';
 import { runAction } from '../errors.js';
 
@@ -43,6 +43,7 @@ export function registerReportCommand(program: Command): void {
 
 function reportCommand(options: ReportCommandOptions): number {
   const outPath = options.out ?? defaultReportPath(options.db);
+  checkNotAnInput(outPath, options.out === undefined ? 'report' : '--out', { '--db': options.db });
   // The report's folder is created, as writeReport does for the default path beside the database.
   checkOutputFile(outPath, options.out === undefined ? 'report' : '--out', { createFolder: true, exampleName: 'report.html' });
   const written = writeReport(options.db, outPath, { network: options.network, colorBy: options.colorBy, sweep: options.sweep });

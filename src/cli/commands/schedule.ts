@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 
 import { defaultKeep, parseMapspaceKeep } from '../../arch/bypass.js';
 import { loadArchitecture } from '../../arch/load.js';
-import { checkOutputFile } from '../../file-checks.js';
+import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S } from '../../mappers/cosa/index.js';
 import { runMapper } from '../../mappers/index.js';
@@ -86,7 +86,10 @@ export function registerScheduleCommand(program: Command): void {
 async function scheduleCommand(options: ScheduleOptions, command: Command): Promise<number> {
   const settings = readSettings(options);
   warnIgnoredOptions(settings.name, command);
-  if (options.out !== undefined) checkOutputFile(options.out, '--out', { exampleName: 'mapping.yaml' });
+  if (options.out !== undefined) {
+    checkNotAnInput(options.out, '--out', { '--arch': options.arch, '--problem': options.problem, '--mapspace': options.mapspace, '--ert': options.ert });
+    checkOutputFile(options.out, '--out', { exampleName: 'mapping.yaml' });
+  }
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
   const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
