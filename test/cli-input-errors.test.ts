@@ -277,6 +277,25 @@ describe('mapper options', () => {
     expect(result.stdout).toMatch(/MACs: 1408 in the layer, 1536 in the padded layer \(8\.33 % padding\)/);
   });
 
+  it('writes the padded problem beside --out', () => {
+    const problem = join(dir, 'prime-out.yaml');
+    writeFileSync(problem, 'problem: {P: 11, Q: 2, C: 8, K: 8}\n');
+    const mapping = join(dir, 'padded-map.yaml');
+    const args = [...simbaArgs('schedule'), '--mapspace', casePath(SIMBA_CASE, 'map.yaml'), '--padding', '--no-refine', '--time-limit', '5', '--out', mapping];
+    args[4] = problem;
+    const result = run(args);
+    expect(result.status).toBe(0);
+
+    const paddedProblem = join(dir, 'padded-map.problem.yaml');
+    expect(result.stderr).toContain(`wrote its problem file ${paddedProblem}`);
+    expect(parseProblem(readFileSync(paddedProblem, 'utf8'), paddedProblem).P).toBe(12);
+    const evaluateArgs = simbaArgs('evaluate');
+    evaluateArgs[4] = paddedProblem;
+    const evaluated = run([...evaluateArgs, '--mapping', mapping]);
+    expect(evaluated.stderr).toBe('');
+    expect(evaluated.status).toBe(0);
+  });
+
   it.each([
     ['0/3 ', { index: 0, count: 3 }],
     [' 2 / 4', { index: 2, count: 4 }],

@@ -15,6 +15,7 @@ import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
 import { writeMappingYaml } from '../../mapping/write.js';
 import { DIMENSIONS, macCount, type Layer } from '../../workload/layer.js';
 import { loadProblem } from '../../workload/problem.js';
+import { writeProblemYaml } from '../../workload/problem-write.js';
 import { readTextFile } from '../../workload/yaml-input.js';
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
 import { formatTotals } from '../evaluation-text.js';
@@ -75,7 +76,10 @@ export function registerScheduleCommand(program: Command): void {
     )
     .option('--samples <count>', 'number of random mappings to draw (random; default: until the time limit)')
     .option('--seed <integer>', 'seed of the random mapper', '1')
-    .option('--padding', 'pad dimensions with a prime factor above 7 to the next 7-smooth size (79 to 80) and schedule the padded layer')
+    .option(
+      '--padding',
+      'pad dimensions with a prime factor above 7 to the next 7-smooth size (79 to 80) and schedule the padded layer; the output states the real and padded MAC counts, and with --out a problem file of the padded layer is written beside the mapping (MAP.problem.yaml for --out MAP.yaml)',
+    )
     .option('--no-refine', 'skip the local search that polishes the solver\'s mapping with the cost model (cosa)')
     .option('--out <file>', 'write the mapping as Timeloop mapping YAML, which timeloop-model accepts')
     .option('--json', 'print one JSON object: the cost model\'s statistics plus a "schedule" object')
@@ -86,9 +90,14 @@ export function registerScheduleCommand(program: Command): void {
 async function scheduleCommand(options: ScheduleOptions, command: Command): Promise<number> {
   const settings = readSettings(options);
   warnIgnoredOptions(settings.name, command);
+  const inputs = { '--arch': options.arch, '--problem': options.problem, '--mapspace': options.mapspace, '--ert': options.ert };
   if (options.out !== undefined) {
-    checkNotAnInput(options.out, '--out', { '--arch': options.arch, '--problem': options.problem, '--mapspace': options.mapspace, '--ert': options.ert });
+    checkNotAnInput(options.out, '--out', inputs);
     checkOutputFile(options.out, '--out', { exampleName: 'mapping.yaml' });
+    if (options.padding === true) {
+      checkNotAnInput(paddedProblemPath(options.out), '--out', inputs);
+      checkOutputFile(paddedProblemPath(options.out), '--out', { exampleName: 'mapping.problem.yaml' });
+    }
   }
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
@@ -100,7 +109,9 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   if (result.mapping !== undefined && options.out !== undefined) {
     writeFileSync(options.out, writeMappingYaml(arch, result.mapping));
     if (schedule.padded_layer !== undefined) {
-      process.stderr.write(`note: ${options.out} maps the padded layer; evaluate it with a problem file of the padded sizes\n`);
+      const problemPath = paddedProblemPath(options.out);
+      writeFileSync(problemPath, writeProblemYaml(schedule.padded_layer));
+      process.stderr.write(`note: ${options.out} maps the padded layer; wrote its problem file ${problemPath}, so evaluate the mapping with --problem ${problemPath}\n`);
     }
   }
 
@@ -134,6 +145,12 @@ function formatPaddedMacs(realMacs: number, paddedMacs: number, paddedUtilizatio
   const padding = ((paddedMacs - realMacs) / paddedMacs) * 100;
   const realUtilization = paddedUtilization * (realMacs / paddedMacs) * 100;
   return `MACs: ${realMacs} in the layer, ${paddedMacs} in the padded layer (${padding.toFixed(2)} % padding); the totals below are the padded layer's, and the utilization by real MACs is ${realUtilization.toFixed(2)} %`;
+}
+
+/** The padded layer's problem file beside mapping file `out`: MAP.yaml gives MAP.problem.yaml. */
+function paddedProblemPath(out: string): string {
+  const extension = /\.ya?ml$/i.exec(out)?.[0] ?? '';
+  return `${out.slice(0, out.length - extension.length)}.problem${extension || '.yaml'}`;
 }
 
 /** Options that only the random mapper reads; the others ignore them. */
