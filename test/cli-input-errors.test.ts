@@ -260,10 +260,18 @@ describe('mapper options', () => {
     expect(result.stderr).toContain('warning: --seed is ignored by --mapper cosa');
   });
 
-  it('rejects a too large exhaustive space plainly', () => {
-    const result = run([...simbaArgs('schedule'), '--mapspace', casePath(SIMBA_CASE, 'map.yaml'), '--mapper', 'exhaustive']);
-    const line = expectInputError(result, 'mapper exhaustive: map space');
-    expect(line).toContain('use the cosa or random mapper');
+  it('fails a too large exhaustive space with status 1', () => {
+    const args = [...simbaArgs('schedule'), '--mapspace', casePath(SIMBA_CASE, 'map.yaml'), '--mapper', 'exhaustive'];
+    const result = run(args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^no mapping \(no_incumbent\): map space too large for the exhaustive mapper: \d+ factor placements, above its limit of 200000; use the cosa or random mapper\n$/);
+
+    const json = run([...args, '--json']);
+    expect(json.status).toBe(1);
+    const body = JSON.parse(json.stdout) as { ok: boolean; error: string; schedule: { status: string } };
+    expect(body.ok).toBe(false);
+    expect(body.error).toContain('above its limit of 200000');
+    expect(body.schedule.status).toBe('no_incumbent');
   });
 
   it('prints real and padded MACs with --padding', () => {

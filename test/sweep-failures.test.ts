@@ -68,6 +68,28 @@ describe('sweep failures', () => {
     }
   });
 
+  it('records a too large exhaustive space as a failed job', async () => {
+    const fixture = makeSweepFixture('    pes: [1]\n');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const text = readFileSync(fixture.specPath, 'utf8');
+    writeFileSync(fixture.specPath, text.replace(/mapper: \{.*\}/, 'mapper: {name: exhaustive, time_limit_s: 10}'));
+    const plan = planSweep(loadSweepSpec(fixture.specPath));
+    expect(plan.spec.mapper.name).toBe('exhaustive');
+
+    const db = openStore(join(fixture.dir, 'results.sqlite'), { create: true });
+    try {
+      const summary = await runSweep(plan, db, { workers: 1 });
+      expect(summary).toMatchObject({ done: 0, failed: 4 });
+      const point = designPointResults(db, summary.sweepId, 'tiny')[0];
+      for (const layer of layerResults(db, point.designPointId)) {
+        expect(layer.status).toBe('failed');
+        expect(layer.reason).toMatch(/^map space too large for the exhaustive mapper: \d+ factor placements, above its limit of 200000/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('records a design point whose buffer holds nothing as failed', async () => {
     const reference = '/work/shared/reference/cases/mini3__resnet50-1x1-c64k64__inv-capacity-RegFile';
     const fixture = makeSweepFixture('', '');

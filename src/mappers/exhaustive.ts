@@ -2,7 +2,6 @@
 // order that can change the traffic, judged by the cost model. Only small layers on small designs
 // fit; it is the optimality oracle for the other mappers' tests.
 import type { Architecture } from '../arch/types.js';
-import { InputError } from '../input-error.js';
 import { evaluate } from '../model/evaluate.js';
 import type { Evaluation } from '../model/types.js';
 import type { Mapping } from '../mapping/types.js';
@@ -71,7 +70,11 @@ function binomial(n: number, k: number): number {
   return Math.round(value);
 }
 
-/** Throws InputError when the layer's map space exceeds MAX_PLACEMENTS; stops at settings.timeLimitS with status 'time_limit'. */
+/**
+ * Enumerates the layer's map space for the best mapping by settings.objective. A space of more than
+ * MAX_PLACEMENTS placements is not searched: the result is 'no_incumbent' with a reason naming the
+ * count. The search stops at settings.timeLimitS with status 'time_limit'.
+ */
 export async function exhaustiveMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -80,12 +83,9 @@ export async function exhaustiveMapper(arch: Architecture, layer: Layer, keep: K
 
   const count = placementCount(arch, layer);
   if (count > MAX_PLACEMENTS) {
-    throw new InputError(
-      'mapper exhaustive',
-      'map space',
-      count,
-      `this layer has more factor placements than the ${MAX_PLACEMENTS} that the exhaustive mapper enumerates; use the cosa or random mapper`,
-    );
+    // A valid layer that is only too large is a mapper limit, not malformed input.
+    const reason = `map space too large for the exhaustive mapper: ${count} factor placements, above its limit of ${MAX_PLACEMENTS}; use the cosa or random mapper`;
+    return { status: 'no_incumbent', reason, solveSeconds: elapsed() };
   }
 
   const slots = mappingSlots(arch);

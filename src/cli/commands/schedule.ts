@@ -9,6 +9,7 @@ import { loadArchitecture } from '../../arch/load.js';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S } from '../../mappers/cosa/index.js';
+import { MAX_PLACEMENTS } from '../../mappers/exhaustive.js';
 import { runMapper } from '../../mappers/index.js';
 import type { MapperName, MapperSettings, Objective, ScheduleResult } from '../../mappers/types.js';
 import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
@@ -47,7 +48,8 @@ const DEFAULT_KEEP_HINT = "every level keeps every data space by default; give -
 const EXIT_STATUS_HELP = `
 Exit status:
   0  a mapping was found; it is printed (and written with --out)
-  1  no mapping exists (infeasible: the reason names the binding constraint) or none was found in time
+  1  no mapping exists (infeasible: the reason names the binding constraint), none was found in time,
+     or the map space is too large for --mapper exhaustive
   2  an input file or option is missing or malformed; one line names the file, field and value
 
 With --json the output is the cost model's JSON for the mapping plus a "schedule" object:
@@ -66,7 +68,11 @@ export function registerScheduleCommand(program: Command): void {
     .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides and dilations)')
     .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps, or a Timeloop mapping file whose datatype entries are read (default: every level keeps everything)')
     .option('--ert <file>', 'energy and area tables (ERT in pJ per action, ART in um² per instance; default: built-in component estimates)')
-    .option('--mapper <name>', `mapper: ${MAPPER_NAMES.join(', ')}`, 'cosa')
+    .option(
+      '--mapper <name>',
+      `mapper: ${MAPPER_NAMES.join(', ')}; exhaustive enumerates at most ${MAX_PLACEMENTS} placements of the layer's prime factors over the levels, so it fits only small layers, and a larger space exits with status 1`,
+      'cosa',
+    )
     .option('--objective <name>', `quantity to minimize: latency (cycles), energy (pJ) or edp (cycles × pJ)`, 'edp')
     .option('--time-limit <seconds>', 'wall-clock limit of the search, in seconds', String(DEFAULT_TIME_LIMIT_S))
     .option('--mip-gap <fraction>', `relative MIP gap at which HiGHS stops (cosa)`, String(DEFAULT_MIP_REL_GAP))
