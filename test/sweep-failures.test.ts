@@ -8,7 +8,7 @@ import { designPointResults, failureReasons, layerResults, paretoFront, sweepJob
 import { planSweep } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
 import { loadSweepSpec } from '../src/sweep/spec.js';
-import { makeSweepFixture, REPO } from './sweep-helpers.js';
+import { makeSweepFixture, REPO, runCli } from './sweep-helpers.js';
 
 const FAULTY_WORKER = resolve(REPO, 'test/sweep-fixtures/faulty-worker.mjs');
 
@@ -88,6 +88,23 @@ describe('sweep failures', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('writes the report and exits 1 when no point is complete', async () => {
+    const fixture = makeSweepFixture('    pes: [1]\n');
+    const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+    const text = readFileSync(fixture.specPath, 'utf8');
+    writeFileSync(fixture.specPath, text.replace(/mapper: \{.*\}/, 'mapper: {name: exhaustive, time_limit_s: 10}'));
+    const dbPath = join(fixture.dir, 'results.sqlite');
+
+    const result = await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
+
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('no design point has results for every layer');
+    const reportPath = join(fixture.dir, 'results.html');
+    expect(result.stderr).toContain(`report: ${reportPath}`);
+    expect(existsSync(reportPath)).toBe(true);
+    expect(readFileSync(reportPath, 'utf8')).toContain('map space too large for the exhaustive mapper');
   });
 
   it('records a design point whose buffer holds nothing as failed', async () => {

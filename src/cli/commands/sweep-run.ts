@@ -6,7 +6,7 @@ import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
-import { paretoFront, sweepNetworks, varyingParameters } from '../../store/queries.js';
+import { paretoFront, sweepJobCounts, sweepNetworks, varyingParameters } from '../../store/queries.js';
 import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
 import { planSweep } from '../../sweep/planner.js';
@@ -133,13 +133,19 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   return 0;
 }
 
-/** Prints the front of a finished sweep, the report's path and further commands; false when no design point is complete. */
+/**
+ * Prints the front of a finished sweep, the report's path and further commands. Returns false when
+ * no design point is complete, after writing the report if any job finished.
+ */
 function printFront(db: Db, sweepId: number, dbPath: string, specPath: string): boolean {
   const networks = sweepNetworks(db, sweepId);
   const network = networks.length === 1 ? networks[0] : undefined;
   const front = paretoFront(db, sweepId, ['latency', 'energy', 'area'], network);
   if (front.front.length === 0) {
     process.stdout.write(`no design point has results for every layer; \`cosa sweep status --db ${dbPath}\` lists the failure reasons\n`);
+    // The report's job-status section lists the failures, so it is written whenever a job finished.
+    const counts = sweepJobCounts(db, sweepId);
+    if (counts.done + counts.failed > 0) printReportPath(dbPath);
     return false;
   }
   process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, sweepId))}\n`);

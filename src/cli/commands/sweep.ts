@@ -19,6 +19,17 @@ export function registerSweepCommand(program: Command): void {
         'over latency, energy and area. Finished jobs are kept: rerunning the same command resumes, and Ctrl-C ' +
         'or SIGTERM stops with every finished job saved (exit status 130 or 143).',
     )
+    .addHelpText(
+      'after',
+      `
+Exit status:
+  0    the sweep finished and at least one design point has results for every layer
+       (a shard run: its jobs finished)
+  1    no design point has results for every layer; the report (when a job finished) and
+       \`cosa sweep status\` list the failure reasons
+  2    an input file or option is missing or malformed, or another run holds the database
+  130  stopped by Ctrl-C (SIGINT); 143 stopped by SIGTERM. Finished jobs are saved`,
+    )
     .option('--db <file>', 'results database (default: results/<sweep name>.sqlite)')
     .option('--workers <n>', 'worker threads (default: one per core; at most 4 per core and 256)')
     .option('--retry-failed', 'solve jobs that failed in an earlier run again')
