@@ -101,6 +101,31 @@ describe('a file that is not a results database', () => {
   });
 });
 
+describe('sweep status hints', () => {
+  function registeredDb(name: string): string {
+    const path = join(dir, name);
+    const db = openStore(path, { create: true });
+    registerSweep(db, planSweep(loadSweepSpec(specPath)));
+    db.close();
+    return path;
+  }
+
+  it('names --shard for a shard database', () => {
+    const path = registeredDb('hint.shard-1.sqlite');
+    const result = run(['sweep', 'status', '--db', path]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`rerun \`cosa sweep run ${specPath} --db ${path} --shard 1/N\``);
+    expect(result.stdout).toContain('the jobs of the other shards stay pending');
+  });
+
+  it('reminds of --shard for any other database', () => {
+    const path = registeredDb('hint.sqlite');
+    const result = run(['sweep', 'status', '--db', path]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`rerun \`cosa sweep run ${specPath} --db ${path}\` to finish them (for a shard's database, add the same --shard I/N as its run)`);
+  });
+});
+
 describe('database paths', () => {
   it('rejects a folder as --db', () => {
     expectInputError(run(['sweep', 'status', '--db', folder]), 'is a folder, not a database file');

@@ -47,6 +47,22 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
     for (const { reason, jobs } of reasons.slice(0, REASONS_SHOWN)) lines.push(`  ${jobs} x ${reason}`);
     if (reasons.length > REASONS_SHOWN) lines.push(`  ... and ${reasons.length - REASONS_SHOWN} other reasons`);
   }
-  if (totals.pending > 0) lines.push(`${totals.pending} jobs pending: rerun \`cosa sweep run ${sweep.specPath} --db ${db.name}\` to finish them`);
+  if (totals.pending > 0) lines.push(pendingHint(totals.pending, sweep.specPath, db.name));
   return lines.join('\n');
+}
+
+/**
+ * The command that finishes pending jobs. The database does not record whether a shard run wrote
+ * it, so the shard index is read from the default name `NAME.shard-I.sqlite`, and any other name
+ * gets a reminder to repeat --shard, since a run without it solves every shard's jobs.
+ */
+function pendingHint(pending: number, specPath: string, dbPath: string): string {
+  const shardIndex = /\.shard-(\d+)\.sqlite$/.exec(dbPath)?.[1];
+  if (shardIndex === undefined) {
+    return `${pending} jobs pending: rerun \`cosa sweep run ${specPath} --db ${dbPath}\` to finish them (for a shard's database, add the same --shard I/N as its run)`;
+  }
+  return (
+    `${pending} jobs pending: the jobs of the other shards stay pending in this shard ${shardIndex} database until \`cosa results merge\`; ` +
+    `to finish this shard's jobs, rerun \`cosa sweep run ${specPath} --db ${dbPath} --shard ${shardIndex}/N\` with the shard count N of its run`
+  );
 }
