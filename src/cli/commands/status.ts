@@ -52,9 +52,9 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
 }
 
 /**
- * The command that finishes pending jobs. The database does not record whether a shard run wrote
- * it, so the shard index is read from the default name `NAME.shard-I.sqlite`, and any other name
- * gets a reminder to repeat --shard, since a run without it solves every shard's jobs.
+ * Builds the command that finishes pending jobs. The database does not record whether a shard run
+ * wrote it, so the shard index is read from the default name `NAME.shard-I.sqlite`. Any other name
+ * gets a reminder to repeat --shard, because a run without it solves every shard's jobs.
  */
 function pendingHint(pending: number, specPath: string, dbPath: string): string {
   const shardIndex = /\.shard-(\d+)\.sqlite$/.exec(dbPath)?.[1];
