@@ -7,7 +7,7 @@ import type { Evaluation } from '../model/types.js';
 import type { Mapping } from '../mapping/types.js';
 import { DIMENSIONS, type Dimension, type Layer } from '../workload/layer.js';
 import { infeasibilityReason } from './feasibility.js';
-import { isBetter, mappingSlots, placementToMapping, precheckMapping, primeGroups } from './space.js';
+import { isBetter, mappingSlots, placementToMapping, precheckMapping, primeGroups, type PrimeGroup, type Slot } from './space.js';
 import type { KeepPattern, MapperSettings, ScheduleResult } from './types.js';
 
 /** Draws between clock checks; a draw without evaluation takes about a microsecond. */
@@ -56,9 +56,18 @@ function shuffled(rng: () => number): Dimension[] {
   return order;
 }
 
+/** Draws one mapping uniformly from the map space; undefined when the pre-check rejects it. */
+export function drawMapping(arch: Architecture, layer: Layer, keep: KeepPattern, slots: Slot[], groups: PrimeGroup[], rng: () => number): Mapping | undefined {
+  const placement = groups.map((group) => randomComposition(group.count, slots.length, rng));
+  const permutations = arch.levels.map(() => shuffled(rng));
+  const mapping = placementToMapping(slots, groups, placement, permutations, keep);
+  if (mapping === undefined || precheckMapping(arch, layer, mapping) !== undefined) return undefined;
+  return mapping;
+}
+
 /**
  * Samples until `settings.samples` draws (when given) or `settings.timeLimitS` seconds. The status
- * is 'optimal' when the sample budget ran out first (the best of that many draws) and 'time_limit'
+ * is 'sampled' when the sample budget ran out first (the best of that many draws, proven nothing) and 'time_limit'
  * when the clock stopped it; 'no_incumbent' when no draw was valid.
  */
 export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
@@ -83,10 +92,8 @@ export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepP
     }
     drawn++;
 
-    const placement = groups.map((group) => randomComposition(group.count, slots.length, rng));
-    const permutations = arch.levels.map(() => shuffled(rng));
-    const mapping = placementToMapping(slots, groups, placement, permutations, keep);
-    if (mapping === undefined || precheckMapping(arch, layer, mapping) !== undefined) continue;
+    const mapping = drawMapping(arch, layer, keep, slots, groups, rng);
+    if (mapping === undefined) continue;
 
     const result = evaluate(arch, layer, mapping);
     if (result.ok && isBetter(result, best?.evaluation, settings.objective)) best = { mapping, evaluation: result };
@@ -95,5 +102,5 @@ export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepP
   if (best === undefined) {
     return { status: 'no_incumbent', reason: `none of ${drawn} random mappings was valid`, solveSeconds: elapsed() };
   }
-  return { status: timedOut ? 'time_limit' : 'optimal', mapping: best.mapping, evaluation: best.evaluation, solveSeconds: elapsed() };
+  return { status: timedOut ? 'time_limit' : 'sampled', mapping: best.mapping, evaluation: best.evaluation, solveSeconds: elapsed() };
 }

@@ -19,7 +19,7 @@ export interface MapperSettings {
   mipRelGap?: number;
   /** Samples (random only). */
   samples?: number;
-  /** Seed of the random mapper. */
+  /** Seed of the random mapper and of the random starting points of CoSA's local search. */
   seed?: number;
   /** CoSA objective weights; the preset of `objective` when absent. */
   weights?: { compute: number; traffic: number; utilization: number };
@@ -32,7 +32,11 @@ export interface MapperSettings {
   refine?: boolean;
 }
 
-export type ScheduleStatus = 'optimal' | 'time_limit' | 'infeasible' | 'no_incumbent';
+/**
+ * 'optimal': proven (the MIP within its gap, or every mapping enumerated); 'sampled': the best of a
+ * finished sample budget, proven nothing; 'time_limit': the clock stopped the search.
+ */
+export type ScheduleStatus = 'optimal' | 'sampled' | 'time_limit' | 'infeasible' | 'no_incumbent';
 
 export interface ScheduleResult {
   status: ScheduleStatus;
