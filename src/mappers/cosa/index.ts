@@ -4,7 +4,8 @@ import type { Architecture } from '../../arch/types.js';
 import { evaluate } from '../../model/evaluate.js';
 import type { Layer } from '../../workload/layer.js';
 import { infeasibilityReason } from '../feasibility.js';
-import { refineMapping, repairMapping, type Scored } from '../refine.js';
+import { multiStartRefine } from '../multistart.js';
+import { repairMapping, type Scored } from '../refine.js';
 import type { KeepPattern, MapperSettings, ScheduleResult } from '../types.js';
 import { decodeMapping } from './decode.js';
 import { buildProgram, OBJECTIVE_PRESETS } from './formulation.js';
@@ -14,11 +15,17 @@ export const DEFAULT_MIP_REL_GAP = 0.01;
 export const DEFAULT_TIME_LIMIT_S = 10;
 
 /**
- * Local search budget after the solve. An evaluation of a ResNet-50 layer on Simba takes tens of
- * microseconds, so this stays a small part of a layer's time.
+ * Local search budget after the solve, in counts so that results do not depend on the machine's
+ * load. An evaluation of a ResNet-50 layer on Simba takes tens of microseconds and a draw about a
+ * microsecond, so this stays a small part of a layer's time.
  */
-const REFINE_EVALUATIONS = 3000;
-const REFINE_SECONDS = 0.5;
+export const REFINE_BUDGET = {
+  firstEvaluations: 1000,
+  samples: 1000,
+  starts: 4,
+  evaluationsPerStart: 400,
+  seed: 1,
+} as const;
 
 export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
   const started = performance.now();
@@ -55,7 +62,7 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   let best = start;
   if (settings.refine !== false) {
     const remaining = Math.max(0, timeLimitS - elapsed());
-    best = refineMapping(arch, layer, start, settings.objective, { seconds: Math.min(REFINE_SECONDS, remaining), evaluations: REFINE_EVALUATIONS });
+    best = multiStartRefine(arch, layer, keep, start, settings.objective, { ...REFINE_BUDGET, seed: settings.seed ?? REFINE_BUDGET.seed, seconds: remaining });
   }
 
   return {
