@@ -19,11 +19,13 @@ export const DEFAULT_TIME_LIMIT_S = 10;
  * load. An evaluation of a ResNet-50 layer on Simba takes tens of microseconds and a draw about a
  * microsecond, so this stays a small part of a layer's time.
  */
+// NOTE: random starts escape a bad MIP basin only sometimes. On the Eyeriss 1x1 stride-2 ResNet-50
+// layer this budget reaches 683 uJ with seed 1 but stays near 2500 uJ with seeds 2 to 4.
 export const REFINE_BUDGET = {
   firstEvaluations: 1000,
   samples: 1000,
-  starts: 4,
-  evaluationsPerStart: 400,
+  starts: 2,
+  evaluationsPerStart: 200,
   seed: 1,
 } as const;
 
