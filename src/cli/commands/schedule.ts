@@ -53,7 +53,7 @@ Exit status:
   2  an input file or option is missing or malformed; one line names the file, field and value
 
 With --json the output is the cost model's JSON for the mapping plus a "schedule" object:
-mapper, status (optimal, time_limit, infeasible, no_incumbent), solve_seconds, mip_objective,
+mapper, status (optimal, sampled, time_limit, infeasible, no_incumbent), solve_seconds, mip_objective,
 mip_bound and gap (HiGHS's relative gap of the log-space objective; CoSA only).`;
 
 export function registerScheduleCommand(program: Command): void {
