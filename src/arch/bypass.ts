@@ -7,7 +7,7 @@ import { parseYamlText } from '../workload/yaml-input.js';
 import { baseName } from './parse-component.js';
 import { checkKeys, expectList, expectMap, expectString, type YamlMap } from './yaml-fields.js';
 
-/** Which data spaces each storage level keeps, innermost level first (same type as the mappers' KeepPattern). */
+/** Which data spaces each storage level keeps, innermost level first (the bypass pattern). */
 export type KeepPattern = Record<DataSpace, boolean>[];
 
 interface LevelShape {

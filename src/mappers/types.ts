@@ -1,11 +1,12 @@
 // The contract between the mappers and their callers (the `schedule` command and the sweep worker).
+import type { KeepPattern } from '../arch/bypass.js';
 import type { Architecture } from '../arch/types.js';
 import type { Mapping } from '../mapping/types.js';
 import type { Evaluation } from '../model/types.js';
-import type { DataSpace, Layer } from '../workload/layer.js';
+import type { Layer } from '../workload/layer.js';
 
-/** Which data spaces each storage level keeps, innermost level first (the bypass pattern). */
-export type KeepPattern = Record<DataSpace, boolean>[];
+/** The bypass pattern, defined with the architecture and re-exported for the mappers' callers. */
+export type { KeepPattern };
 
 export type MapperName = 'cosa' | 'random' | 'exhaustive';
 export type Objective = 'latency' | 'energy' | 'edp';
