@@ -161,7 +161,8 @@ export function scatterOption(
   return {
     animation: false,
     title: {
-      text: `${spec.yName} vs ${spec.xName.toLowerCase()}`,
+      // Lower-case only the first letter, so units such as pJ keep their case.
+      text: `${spec.yName} vs ${spec.xName.charAt(0).toLowerCase()}${spec.xName.slice(1)}`,
       subtext: colorBy === null ? '' : `colour: ${colorBy}`,
       left: 'center',
       textStyle: { fontSize: 14 },
