@@ -4,7 +4,7 @@ import type { Architecture } from '../arch/types.js';
 import type { Mapping } from '../mapping/types.js';
 import { DIMENSIONS, unitFactors, type DataSpace, type Dimension, type Factors } from '../workload/layer.js';
 import { primeFactors } from '../workload/primes.js';
-import { levelMapping, mappingSlots, type Slot } from './space.js';
+import { levelMapping, mappingSlots, slotFactors, type Slot } from './space.js';
 
 export interface LevelLoops {
   temporal: Factors;
@@ -39,9 +39,7 @@ function cloneLoops(loops: LevelLoops[]): LevelLoops[] {
   }));
 }
 
-export function slotFactors(level: LevelLoops, kind: Slot['kind']): Factors {
-  return kind === 'temporal' ? level.temporal : kind === 'spatialX' ? level.x : level.y;
-}
+export { slotFactors };
 
 /**
  * Moves one copy of `prime` of `dimension` from slot `from` to slot `to`; undefined when the source

@@ -81,8 +81,7 @@ export function placementToMapping(
       const copies = placement[g][s];
       if (copies === 0) return;
       const target = levels[slot.level];
-      const factors = slot.kind === 'temporal' ? target.temporal : slot.kind === 'spatialX' ? target.x : target.y;
-      factors[group.dimension] *= group.prime ** copies;
+      slotFactors(target, slot.kind)[group.dimension] *= group.prime ** copies;
     });
   });
 
@@ -183,7 +182,7 @@ export function objectiveScore(evaluation: Evaluation, objective: Objective): nu
 
 /**
  * Orders evaluations by the objective, breaking ties by the other quantity so that, for example,
- * two latency-optimal mappings are told apart by energy.
+ * the lower energy decides between two latency-optimal mappings.
  */
 export function isBetter(candidate: Evaluation, incumbent: Evaluation | undefined, objective: Objective): boolean {
   if (incumbent === undefined) return true;
@@ -193,4 +192,11 @@ export function isBetter(candidate: Evaluation, incumbent: Evaluation | undefine
   const tieA = objective === 'latency' ? candidate.energy_pJ : candidate.cycles;
   const tieB = objective === 'latency' ? incumbent.energy_pJ : incumbent.cycles;
   return tieA < tieB;
+}
+
+/** Returns the factors of one slot kind (temporal, spatial X or spatial Y) of a level's loops. */
+export function slotFactors(level: { temporal: Factors; x: Factors; y: Factors }, kind: Slot['kind']): Factors {
+  if (kind === 'temporal') return level.temporal;
+  if (kind === 'spatialX') return level.x;
+  return level.y;
 }

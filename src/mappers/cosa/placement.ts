@@ -48,8 +48,11 @@ export function createProgram(arch: Architecture, layer: Layer, keep: KeepPatter
   return program;
 }
 
+/** Letter of each slot kind in LP variable names. */
+const SLOT_CODES: Record<Slot['kind'], string> = { temporal: 'T', spatialX: 'X', spatialY: 'Y' };
+
 function slotCode(slot: Slot): string {
-  return slot.kind === 'temporal' ? 'T' : slot.kind === 'spatialX' ? 'X' : 'Y';
+  return SLOT_CODES[slot.kind];
 }
 
 /** Σ log(prime)·n over the groups and slots accepted by `filter`. */
