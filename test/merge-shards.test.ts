@@ -208,7 +208,7 @@ describe('results merge', () => {
     expect(summary.skipped).toEqual([unplanned]);
     expect(summary.merged).toBe(SHARDS);
     expect(jobResults(merged)).toEqual(jobResults(singleDb));
-    expect(() => mergeResults(join(fixture.dir, 'nothing.sqlite'), [unplanned])).toThrow(/none of the databases holds a sweep yet/);
+    expect(() => mergeResults(join(fixture.dir, 'nothing.sqlite'), [unplanned])).toThrow(/none of the databases contains a sweep yet/);
   });
 
   it('rejects the output given as an input', () => {

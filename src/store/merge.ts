@@ -45,7 +45,7 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
   const checked = inputs.map(checkInput);
   const usable = checked.filter((input): input is CheckedInput => input.sweep !== undefined);
   if (usable.length === 0) {
-    throw new InputError(inputs[0], 'sweeps', undefined, 'none of the databases holds a sweep yet; run `cosa sweep run SPEC --shard I/N` first');
+    throw new InputError(inputs[0], 'sweeps', undefined, 'none of the databases contains a sweep yet; run `cosa sweep run SPEC --shard I/N` first');
   }
   const reference = usable[0];
   for (const input of usable.slice(1)) checkSameSweep(input, reference);

@@ -52,7 +52,7 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
 }
 
 /**
- * Raises InputError when the database holds another sweep (another spec hash) with this name:
+ * Raises InputError when the database contains another sweep (another spec hash) with this name:
  * commands select sweeps by name, so the newer one would hide the older one.
  */
 function checkSweepName(db: Db, name: string, specHash: string, specFile: string): void {

@@ -27,7 +27,7 @@ export interface JobResult {
 }
 
 export interface PingRequest {
-  /** The sweep's mapper; for cosa, the thread loads and compiles HiGHS before it answers. */
+  /** The sweep's mapper; for cosa, the thread loads and compiles HiGHS before it replies. */
   mapper?: MapperName;
 }
 

@@ -34,7 +34,7 @@ const EXIT_BY_SIGNAL: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGT
 const PLANNING_LINE_COMBINATIONS = 2000;
 
 /**
- * Maximum worker threads: 4 per core, at most 256. Each thread holds about 14 MB, and threads beyond
+ * Maximum worker threads: 4 per core, at most 256. Each thread uses about 14 MB, and threads beyond
  * the cores only share them.
  */
 function maxWorkers(): number {
