@@ -1,6 +1,6 @@
 // Mapping checks in Timeloop's order and wording: the arithmetic level first, then storage levels
 // innermost first, each reporting capacity before instances and mesh expansion. Only the first
-// failing level is reported, as timeloop-model does.
+// failing level is reported, with all its failed checks, as timeloop-model does.
 import type { Architecture } from '../arch/types.js';
 import { spatialExpansionAbove, type Nest } from './nest.js';
 
@@ -24,23 +24,29 @@ export function firstMappingError(arch: Architecture, nest: Nest, use: LevelUse[
   }
 
   for (let level = 0; level < arch.levels.length; level++) {
-    const storage = arch.levels[level];
-    const capacity = use[level].utilizedCapacity;
-    const expansion = spatialExpansionAbove(nest, nest.boundary[level]);
-    const meshY = storage.instances / storage.meshX;
-    if (storage.entries !== undefined && capacity > storage.entries) {
-      return mappingError(storage.name, `mapped tile size ${capacity} exceeds buffer capacity ${storage.entries}`);
-    }
-    if (expansion.x * expansion.y > storage.instances) {
-      return mappingError(storage.name, `mapped instances ${expansion.x * expansion.y} exceeds available hardware instances ${storage.instances}`);
-    }
-    if (expansion.x > storage.meshX) {
-      return mappingError(storage.name, `mapped X expansion ${expansion.x} exceeds available hardware instances ${storage.meshX}`);
-    }
-    if (expansion.y > meshY) {
-      return mappingError(storage.name, `mapped Y expansion ${expansion.y} exceeds available hardware instances ${meshY}`);
-    }
+    const reasons = [capacityReason(arch, level, use[level].utilizedCapacity), instancesReason(arch, level, nest)].filter((reason) => reason !== undefined);
+    // timeloop-model runs both checks and prints their reasons one after the other, with no separator.
+    if (reasons.length > 0) return mappingError(arch.levels[level].name, reasons.join(''));
   }
+  return undefined;
+}
+
+function capacityReason(arch: Architecture, level: number, capacity: number): string | undefined {
+  const entries = arch.levels[level].entries;
+  if (entries !== undefined && capacity > entries) return `mapped tile size ${capacity} exceeds buffer capacity ${entries}`;
+  return undefined;
+}
+
+/** The first of the instance, X and Y checks that fails, as Timeloop checks them in that order. */
+function instancesReason(arch: Architecture, level: number, nest: Nest): string | undefined {
+  const storage = arch.levels[level];
+  const expansion = spatialExpansionAbove(nest, nest.boundary[level]);
+  const meshY = storage.instances / storage.meshX;
+  if (expansion.x * expansion.y > storage.instances) {
+    return `mapped instances ${expansion.x * expansion.y} exceeds available hardware instances ${storage.instances}`;
+  }
+  if (expansion.x > storage.meshX) return `mapped X expansion ${expansion.x} exceeds available hardware instances ${storage.meshX}`;
+  if (expansion.y > meshY) return `mapped Y expansion ${expansion.y} exceeds available hardware instances ${meshY}`;
   return undefined;
 }
 

@@ -81,8 +81,10 @@ function levelStats(
 ): LevelStats {
   const dataspaces: Partial<Record<DataSpace, DataSpaceStats>> = {};
   let energy = 0;
-  let readWords = 0;
-  let writeWords = 0;
+  // Words per compute cycle, summed over data spaces in Timeloop's order and floating-point
+  // operations, so that the ceiling of the throttled cycles rounds as timeloop-model's does.
+  let readDemand = 0;
+  let writeDemand = 0;
 
   for (const dataSpace of DATA_SPACES) {
     const access = counts[dataSpace][level];
@@ -109,26 +111,26 @@ function levelStats(
       energy_pJ: dataSpaceEnergy,
     };
     energy += dataSpaceEnergy;
-    readWords += access.reads;
-    writeWords += access.fills + access.updates;
+    readDemand += access.reads / computeCycles;
+    writeDemand += (access.fills + access.updates) / computeCycles;
   }
 
   return {
     energy_pJ: energy,
-    cycles: throttledCycles(storage, computeCycles, readWords, writeWords),
+    cycles: throttledCycles(storage, computeCycles, readDemand, writeDemand),
     area_um2: storage.instances * storage.areaUm2,
     dataspaces,
   };
 }
 
-/** Cycles after bandwidth throttling: demand per cycle at full speed against words per cycle available. */
-function throttledCycles(storage: StorageLevel, computeCycles: number, readWords: number, writeWords: number): number {
+/** Cycles after bandwidth throttling: demand in words per cycle at full speed against words per cycle available. */
+function throttledCycles(storage: StorageLevel, computeCycles: number, readDemand: number, writeDemand: number): number {
   let slowdown = 1;
-  if (storage.readBandwidth !== undefined && readWords > 0) {
-    slowdown = Math.min(slowdown, storage.readBandwidth / (readWords / computeCycles));
+  if (storage.readBandwidth !== undefined && storage.readBandwidth < readDemand) {
+    slowdown = Math.min(slowdown, storage.readBandwidth / readDemand);
   }
-  if (storage.writeBandwidth !== undefined && writeWords > 0) {
-    slowdown = Math.min(slowdown, storage.writeBandwidth / (writeWords / computeCycles));
+  if (storage.writeBandwidth !== undefined && storage.writeBandwidth < writeDemand) {
+    slowdown = Math.min(slowdown, storage.writeBandwidth / writeDemand);
   }
   return Math.ceil(computeCycles / slowdown);
 }
