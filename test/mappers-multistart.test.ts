@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { runMapper } from '../src/mappers/index.js';
-import { bestDraws } from '../src/mappers/multistart.js';
+import { bestDraws, multiStartRefine } from '../src/mappers/multistart.js';
 import { isBetter } from '../src/mappers/space.js';
 import { parseMapping } from '../src/mapping/parse.js';
 import { evaluate } from '../src/model/evaluate.js';
@@ -43,11 +43,34 @@ describe('cosa multi-start refinement', () => {
 
   it('keeps the best draws in order, valid, and no more than asked', () => {
     const item = loadMapperCase('simba-ref__resnet50-1x1-c64k64__refmap');
-    const draws = bestDraws(item.arch, item.layer, item.keep, 'energy', 300, 3, 7);
+    const draws = bestDraws(item.arch, item.layer, item.keep, 'energy', 300, 3, 7).kept;
     expect(draws.length).toBe(3);
     for (const [index, draw] of draws.entries()) {
       expect(evaluate(item.arch, item.layer, draw.mapping).ok).toBe(true);
       if (index > 0) expect(isBetter(draw.evaluation, draws[index - 1].evaluation, 'energy')).toBe(false);
     }
+  });
+
+  it('reports draws stopped by a passed deadline', () => {
+    const item = loadMapperCase('simba-ref__resnet50-1x1-c64k64__refmap');
+    const draws = bestDraws(item.arch, item.layer, item.keep, 'energy', 300, 3, 7, performance.now() - 1);
+    expect(draws.timedOut).toBe(true);
+    expect(draws.kept).toEqual([]);
+  });
+
+  it('flags a search cut by the clock', () => {
+    const item = loadMapperCase('simba-ref__resnet50-1x1-c64k64__refmap');
+    const mapPath = join(CASES_DIR, 'simba-ref__resnet50-1x1-c64k64__refmap', 'map.yaml');
+    const mapping = parseMapping(readFileSync(mapPath, 'utf8'), mapPath, item.arch, item.layer);
+    const evaluation = evaluate(item.arch, item.layer, mapping);
+    if (!evaluation.ok) throw new Error(evaluation.error);
+    const budget = { samples: 100, starts: 1, firstEvaluations: 50, evaluationsPerStart: 20, seed: 1 };
+
+    const cut = multiStartRefine(item.arch, item.layer, item.keep, { mapping, evaluation }, 'energy', { ...budget, seconds: 0 });
+    expect(cut.timedOut).toBe(true);
+    expect(cut.mapping).toEqual(mapping);
+
+    const finished = multiStartRefine(item.arch, item.layer, item.keep, { mapping, evaluation }, 'energy', { ...budget, seconds: 60 });
+    expect(finished.timedOut).toBe(false);
   });
 });

@@ -189,4 +189,25 @@ describe('paretoFront over stored rows', () => {
     expect(perNetwork.incomplete).toBe(0);
     db.close();
   });
+
+  it('keeps the better mapping when a job is solved again', () => {
+    const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
+    const db = openStore(freshDbPath(), { create: true });
+    registerSweep(db, plan);
+    const write = jobResultWriter(db);
+    const [good, worse] = plan.jobs.slice(0, 2).map((job) => job.key);
+    const row = (key: string) => db.prepare('SELECT mapper_status AS status, energy_pj AS energy FROM jobs WHERE key = ?').get(key);
+
+    write([
+      { key: good, objective: 'energy', status: 'done', cycles: 100, energyPJ: 50, mapperStatus: 'time_limit' },
+      { key: worse, objective: 'energy', status: 'done', cycles: 100, energyPJ: 80, mapperStatus: 'time_limit' },
+    ]);
+    write([
+      { key: good, objective: 'energy', status: 'done', cycles: 90, energyPJ: 70, mapperStatus: 'optimal' },
+      { key: worse, objective: 'energy', status: 'done', cycles: 120, energyPJ: 60, mapperStatus: 'optimal' },
+    ]);
+
+    expect(row(good)).toEqual({ status: 'optimal', energy: 50 });
+    expect(row(worse)).toEqual({ status: 'optimal', energy: 60 });
+  });
 });

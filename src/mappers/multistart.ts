@@ -25,13 +25,33 @@ export interface MultiStartBudget {
   seed: number;
 }
 
-/** Returns the best `count` valid random draws by the objective, best first. */
-export function bestDraws(arch: Architecture, layer: Layer, keep: KeepPattern, objective: Objective, samples: number, count: number, seed: number): Scored[] {
+/** Draws between clock checks. */
+const CHECK_EVERY = 64;
+
+export interface Draws {
+  /** The best valid draws by the objective, best first. */
+  kept: Scored[];
+  /** True when the deadline stopped the draws before `samples`. */
+  timedOut: boolean;
+}
+
+/** Returns the best `count` valid random draws by the objective, drawing until `samples` or the deadline (performance.now() ms). */
+export function bestDraws(
+  arch: Architecture,
+  layer: Layer,
+  keep: KeepPattern,
+  objective: Objective,
+  samples: number,
+  count: number,
+  seed: number,
+  deadline = Infinity,
+): Draws {
   const rng = createRng(seed);
   const slots = mappingSlots(arch);
   const groups = primeGroups(layer);
   const kept: Scored[] = [];
   for (let drawn = 0; drawn < samples; drawn++) {
+    if (drawn % CHECK_EVERY === 0 && performance.now() >= deadline) return { kept, timedOut: true };
     const mapping = drawMapping(arch, layer, keep, slots, groups, rng);
     if (mapping === undefined) continue;
     const result = evaluate(arch, layer, mapping);
@@ -41,21 +61,32 @@ export function bestDraws(arch: Architecture, layer: Layer, keep: KeepPattern, o
     kept.sort((a, b) => (isBetter(a.evaluation, b.evaluation, objective) ? -1 : isBetter(b.evaluation, a.evaluation, objective) ? 1 : 0));
     if (kept.length > count) kept.pop();
   }
-  return kept;
+  return { kept, timedOut: false };
+}
+
+export interface MultiStartResult extends Scored {
+  /** True when the deadline cut the draws or a search short, so that more time could give a better mapping. */
+  timedOut: boolean;
 }
 
 /** Polishes `first` and the best random draws; returns the best mapping any search evaluated. */
-export function multiStartRefine(arch: Architecture, layer: Layer, keep: KeepPattern, first: Scored, objective: Objective, budget: MultiStartBudget): Scored {
+export function multiStartRefine(arch: Architecture, layer: Layer, keep: KeepPattern, first: Scored, objective: Objective, budget: MultiStartBudget): MultiStartResult {
   const deadline = performance.now() + budget.seconds * 1000;
-  const starts = [first, ...bestDraws(arch, layer, keep, objective, budget.samples, budget.starts, budget.seed)];
+  const draws = bestDraws(arch, layer, keep, objective, budget.samples, budget.starts, budget.seed, deadline);
+  const starts = [first, ...draws.kept];
 
   let best = first;
+  let timedOut = draws.timedOut;
   for (const [index, start] of starts.entries()) {
     const seconds = Math.max(0, (deadline - performance.now()) / 1000);
-    if (seconds === 0) break;
+    if (seconds === 0) {
+      timedOut = true;
+      break;
+    }
     const evaluations = index === 0 ? budget.firstEvaluations : budget.evaluationsPerStart;
     const result = refineMapping(arch, layer, start, objective, { seconds, evaluations });
+    timedOut ||= result.timedOut;
     if (isBetter(result.evaluation, best.evaluation, objective)) best = { mapping: result.mapping, evaluation: result.evaluation };
   }
-  return best;
+  return { ...best, timedOut };
 }

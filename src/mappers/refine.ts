@@ -25,13 +25,20 @@ export interface SearchBudget {
 
 export interface SearchResult extends Scored {
   evaluations: number;
+  /** True when the clock stopped the search before its evaluation budget ran out or it converged. */
+  timedOut: boolean;
 }
 
 export function refineMapping(arch: Architecture, layer: Layer, start: Scored, objective: Objective, budget: SearchBudget): SearchResult {
   const deadline = performance.now() + budget.seconds * 1000;
   let best = start;
   let evaluations = 0;
-  const exhausted = () => evaluations >= budget.evaluations || performance.now() >= deadline;
+  let timedOut = false;
+  const exhausted = () => {
+    if (evaluations >= budget.evaluations) return true;
+    timedOut = performance.now() >= deadline;
+    return timedOut;
+  };
 
   const tryCandidates = (candidates: LevelLoops[][]): boolean => {
     for (const candidate of candidates) {
@@ -55,7 +62,7 @@ export function refineMapping(arch: Architecture, layer: Layer, start: Scored, o
     if (tryCandidates(factorSwaps(arch, loops))) continue;
     break;
   }
-  return { ...best, evaluations };
+  return { ...best, evaluations, timedOut };
 }
 
 /**

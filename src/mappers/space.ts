@@ -168,8 +168,11 @@ export function precheckMapping(arch: Architecture, layer: Layer, mapping: Mappi
   return { kind: 'fanout', level: fanoutViolation.levelIndex, axis: fanoutViolation.axis, reason: fanoutViolation.reason };
 }
 
+/** The figures an objective compares: cycles and energy in pJ. */
+export type ScoredFigures = Pick<Evaluation, 'cycles' | 'energy_pJ'>;
+
 /** The value a mapper minimizes: cycles, energy in pJ, or their product. */
-export function objectiveScore(evaluation: Evaluation, objective: Objective): number {
+export function objectiveScore(evaluation: ScoredFigures, objective: Objective): number {
   switch (objective) {
     case 'latency':
       return evaluation.cycles;
@@ -184,7 +187,7 @@ export function objectiveScore(evaluation: Evaluation, objective: Objective): nu
  * Orders evaluations by the objective, breaking ties by the other quantity so that, for example,
  * the lower energy decides between two latency-optimal mappings.
  */
-export function isBetter(candidate: Evaluation, incumbent: Evaluation | undefined, objective: Objective): boolean {
+export function isBetter(candidate: ScoredFigures, incumbent: ScoredFigures | undefined, objective: Objective): boolean {
   if (incumbent === undefined) return true;
   const a = objectiveScore(candidate, objective);
   const b = objectiveScore(incumbent, objective);

@@ -1,5 +1,6 @@
 // Writing a sweep's plan and its job results. All writes happen on the main thread.
 import { InputError } from '../input-error.js';
+import { isBetter } from '../mappers/space.js';
 import type { SweepPlan } from '../sweep/planner.js';
 import { MODEL_VERSION } from '../sweep/version.js';
 import type { JobResult } from '../sweep/worker.js';
@@ -88,8 +89,14 @@ export function finishedJobKeys(db: Db, keys: readonly string[], rules: ReuseRul
   return finished;
 }
 
-/** Returns a function that stores a batch of job results in one transaction. */
+/**
+ * Returns a function that stores a batch of job results in one transaction. A done job solved
+ * again (a retry) keeps its stored mapping and figures when they are better by the job's objective
+ * than the new ones, and takes the new run's mapper status.
+ */
 export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void {
+  const stored = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
+  const keepStored = db.prepare('UPDATE jobs SET mapper_status = ?, finished_at = ? WHERE key = ?');
   const insert = db.prepare(`
     INSERT OR REPLACE INTO jobs (key, status, reason, mapper_status, solve_seconds, worker_seconds, gap, cycles,
       energy_pj, mapping_yaml, evaluation_json, finished_at)
@@ -98,6 +105,10 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
   return db.transaction((results: readonly JobResult[]) => {
     const finishedAt = new Date().toISOString();
     for (const result of results) {
+      if (storedIsBetter(stored.get(result.key) as StoredFigures | undefined, result)) {
+        keepStored.run(result.mapperStatus ?? null, finishedAt, result.key);
+        continue;
+      }
       insert.run({
         reason: null, mapperStatus: null, solveSeconds: null, workerSeconds: null, gap: null, cycles: null,
         energyPJ: null, mappingYaml: null, evaluationJson: null,
@@ -108,8 +119,21 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
   });
 }
 
+interface StoredFigures {
+  status: string;
+  cycles: number | null;
+  energyPJ: number | null;
+}
+
+function storedIsBetter(stored: StoredFigures | undefined, result: JobResult): boolean {
+  if (stored?.status !== 'done' || stored.cycles === null || stored.energyPJ === null) return false;
+  if (result.status !== 'done' || result.objective === undefined || result.cycles === undefined || result.energyPJ === undefined) return false;
+  return isBetter({ cycles: stored.cycles, energy_pJ: stored.energyPJ }, { cycles: result.cycles, energy_pJ: result.energyPJ }, result.objective);
+}
+
 function withoutUndefined(result: JobResult): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined));
+  const { objective: _objective, ...stored } = result;
+  return Object.fromEntries(Object.entries(stored).filter(([, value]) => value !== undefined));
 }
 
 /**

@@ -4,13 +4,15 @@ import { performance } from 'node:perf_hooks';
 
 import { loadHighs } from '../mappers/cosa/solver.js';
 import { runMapper } from '../mappers/index.js';
-import type { MapperName } from '../mappers/types.js';
+import type { MapperName, Objective } from '../mappers/types.js';
 import { writeMappingYaml } from '../mapping/write.js';
 import type { ScheduleStatus } from '../mappers/types.js';
 import type { SweepJob } from './planner.js';
 
 export interface JobResult {
   key: string;
+  /** The job's objective, so that a retried job keeps the better of its two mappings; not stored. */
+  objective?: Objective;
   status: 'done' | 'failed';
   /** Why the job failed: the mapper's reason, the cost model's error, a thrown error or a timeout. */
   reason?: string;
@@ -56,6 +58,7 @@ export default async function runJob(job: SweepJob): Promise<JobResult> {
   const schedule = await runMapper(job.architecture, job.layer, job.keep, job.settings);
   const common = {
     key: job.key,
+    objective: job.settings.objective,
     mapperStatus: schedule.status,
     solveSeconds: schedule.solveSeconds,
     gap: schedule.gap,

@@ -62,13 +62,18 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   }
 
   let best = start;
+  let status = outcome.status;
   if (settings.refine !== false) {
     const remaining = Math.max(0, timeLimitS - elapsed());
-    best = multiStartRefine(arch, layer, keep, start, settings.objective, { ...REFINE_BUDGET, seed: settings.seed ?? REFINE_BUDGET.seed, seconds: remaining });
+    const refined = multiStartRefine(arch, layer, keep, start, settings.objective, { ...REFINE_BUDGET, seed: settings.seed ?? REFINE_BUDGET.seed, seconds: remaining });
+    best = refined;
+    // A local search cut short by the clock leaves a mapping that depends on the machine's load,
+    // so it is reported like a solve stopped at the time limit: counted, and retried on request.
+    if (refined.timedOut) status = 'time_limit';
   }
 
   return {
-    status: outcome.status,
+    status,
     mapping: best.mapping,
     evaluation: best.evaluation,
     solveSeconds: elapsed(),
