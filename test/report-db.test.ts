@@ -254,6 +254,7 @@ describe.skipIf(skipBrowserTests)('report of a stored sweep in Chromium', () => 
 describe('cosa report', () => {
   it('writes the report and prints its path', () => {
     const outPath = join(workDir, 'out', 'report.html');
+    mkdirSync(join(workDir, 'out'));
     const result = runCli(['report', '--db', dbPath, '--out', outPath, '--color-by', 'dram']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -281,7 +282,7 @@ describe('cosa report on unusable databases', () => {
   const cases: { name: string; make: (path: string) => void; message: string }[] = [
     { name: 'missing file', make: () => {}, message: 'not found' },
     { name: 'text file', make: (path) => writeFileSync(path, 'name,latency\nsimba,12\n'), message: 'not a results database' },
-    { name: 'zero-byte file', make: (path) => writeFileSync(path, ''), message: 'empty database' },
+    { name: 'zero-byte file', make: (path) => writeFileSync(path, ''), message: 'is not a results database (the file is empty)' },
     {
       name: 'other SQLite database',
       make: (path) => {

@@ -11,7 +11,8 @@ export type Db = Database.Database;
 
 /**
  * Opens (and with `create`, creates) a results database at `path`. A path that is missing (unless
- * `create`), a folder, unreadable or not a SQLite database raises one InputError.
+ * `create`), a folder, unreadable or not a results database raises one InputError. With `readonly`
+ * the file is never written, so commands that only read leave it as it was (size and mtime).
  */
 export function openStore(path: string, { create = false, readonly = false } = {}): Db {
   checkDatabasePath(path, create, readonly);
@@ -49,6 +50,9 @@ function checkDatabasePath(path: string, create: boolean, readonly: boolean): vo
   if (stats.isDirectory()) {
     throw new InputError(path, 'db', undefined, `is a folder, not a database file; give a file path such as ${join(path, 'results.sqlite')}`);
   }
+  // SQLite opens an empty file as an empty database, and a read-only one has nothing to read.
+  // With `create` an empty file is a new database, such as one that mktemp made.
+  if (readonly && stats.size === 0) throw notAResultsDatabase(path, 'the file is empty', create);
   try {
     accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
   } catch {
@@ -60,14 +64,19 @@ function checkDatabasePath(path: string, create: boolean, readonly: boolean): vo
 function notADatabaseError(error: unknown, path: string, create: boolean): InputError | undefined {
   const code = (error as { code?: unknown }).code;
   if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
+  return notAResultsDatabase(path, (error as Error).message, create);
+}
+
+/** The one message for a file that is not a results database; `why` goes in brackets. */
+function notAResultsDatabase(path: string, why: string, create: boolean): InputError {
   const next = create ? 'give a results database of `cosa sweep run` or a new file name' : 'pass the .sqlite file that `cosa sweep run` wrote';
-  return new InputError(path, 'db', undefined, `is not a results database (${(error as Error).message}); ${next}`);
+  return new InputError(path, 'db', undefined, `is not a results database (${why}); ${next}`);
 }
 
 function ensureSchema(db: Db, path: string, readonly: boolean): void {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
   if (tables.length === 0) {
-    if (readonly) throw new InputError(path, 'db', undefined, 'is an empty database, not a results database of `cosa sweep run`');
+    if (readonly) throw notAResultsDatabase(path, 'it is an SQLite database without tables', false);
     db.transaction(() => {
       db.exec(SCHEMA_SQL);
       db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);

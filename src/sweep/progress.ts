@@ -37,7 +37,8 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
   const multibar = new cliProgress.MultiBar(
     {
       stream,
-      format: '{bar} {value}/{total} jobs | failed {failed} | {rate} jobs/s | ETA {eta}',
+      // cli-progress fills its own {eta} (whole seconds, no unit) over a payload field of that name.
+      format: '{bar} {value}/{total} jobs | failed {failed} | {rate} jobs/s | ETA {timeLeft}',
       hideCursor: true,
       barsize: 30,
       clearOnComplete: false,
@@ -51,7 +52,7 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
   const payload = (counts: ProgressCounts) => {
     const jobsPerSecond = rate(counts, startMs);
     const left = counts.total - counts.done - counts.failed;
-    return { failed: counts.failed, rate: jobsPerSecond.toFixed(2), eta: left === 0 ? '0s' : formatDuration(left / jobsPerSecond) };
+    return { failed: counts.failed, rate: jobsPerSecond.toFixed(2), timeLeft: left === 0 ? '0s' : formatDuration(left / jobsPerSecond) };
   };
 
   return {
@@ -76,6 +77,8 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
 export function lineReporter(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), intervalS = 10): ProgressReporter {
   let startMs = Date.now();
   let lastMs = 0;
+  /** Jobs finished and failed at the last progress line, so that stop() does not repeat it. */
+  let printed = { done: -1, failed: -1 };
   const line = (counts: ProgressCounts) => {
     const finished = counts.done + counts.failed;
     const jobsPerSecond = rate(counts, startMs);
@@ -87,16 +90,18 @@ export function lineReporter(write: (line: string) => void = (line) => process.s
     start(counts) {
       startMs = Date.now();
       lastMs = startMs;
-      write(`started: ${counts.total} jobs to run`);
+      write(`started: ${counts.total} ${counts.total === 1 ? 'job' : 'jobs'} to run`);
     },
     update(counts) {
       if (Date.now() - lastMs < intervalS * 1000) return;
       lastMs = Date.now();
+      printed = { done: counts.done, failed: counts.failed };
       write(line(counts));
     },
     log: write,
     stop(counts) {
-      write(line(counts));
+      // The last update may already have printed the final counts.
+      if (counts.done !== printed.done || counts.failed !== printed.failed) write(line(counts));
     },
   };
 }

@@ -4,11 +4,12 @@ import { performance } from 'node:perf_hooks';
 
 import type { Db } from '../store/open.js';
 import { jobResultWriter } from '../store/write.js';
+import { reasonPattern } from './failure-reasons.js';
 import type { ProgressCounts, ProgressReporter } from './progress.js';
 import type { JobResult } from './worker.js';
 
-/** How many jobs of each failure reason are logged one by one. */
-const FAILURES_LOGGED_PER_REASON = 3;
+/** How many failed jobs are logged in full; after them, only the first job of each new kind of reason. */
+const FAILURES_LOGGED_IN_FULL = 5;
 
 export interface RecorderOptions {
   progress?: ProgressReporter;
@@ -24,7 +25,10 @@ export class ResultRecorder {
   /** Sum of the pool round trips of the recorded jobs, and time spent writing, in seconds. */
   readonly timing = { roundTripS: 0, writeS: 0 };
   private readonly buffer: JobResult[] = [];
-  private readonly failuresByReason = new Map<string, number>();
+  /** Kinds of failure reason seen so far (reasons with their numbers replaced by reasonPattern). */
+  private readonly failurePatterns = new Set<string>();
+  /** Failed jobs that got no log line of their own. */
+  private failuresNotLogged = 0;
   private readonly write: (results: readonly JobResult[]) => void;
   private readonly timer: NodeJS.Timeout;
 
@@ -58,18 +62,35 @@ export class ResultRecorder {
     this.timing.writeS += (performance.now() - start) / 1000;
   }
 
-  /** Stops the periodic flush and writes what is left. */
+  /** Stops the periodic flush, writes what is left and logs how many failed jobs were not listed. */
   close(): void {
     clearInterval(this.timer);
     this.flush();
+    if (this.failuresNotLogged > 0) {
+      const jobs = this.failuresNotLogged === 1 ? '1 more failed job' : `${this.failuresNotLogged} more failed jobs`;
+      this.options.progress?.log(`${jobs} not listed, each with a reason of a kind listed above`);
+    }
   }
 
-  /** Logs each reason for its first few jobs only; `cosa sweep status` counts them all. */
+  /**
+   * Logs the first few failed jobs in full, then only the first job of each new kind of reason,
+   * so that a large sweep whose jobs fail alike does not flood the output.
+   */
   private logFailure(result: JobResult): void {
     const reason = result.reason ?? 'no reason given';
-    const seen = (this.failuresByReason.get(reason) ?? 0) + 1;
-    this.failuresByReason.set(reason, seen);
-    if (seen <= FAILURES_LOGGED_PER_REASON) this.options.progress?.log(`job failed: ${this.options.describe(result.key)}: ${reason}`);
-    if (seen === FAILURES_LOGGED_PER_REASON + 1) this.options.progress?.log(`more jobs failed with the reason "${reason}"; \`cosa sweep status\` counts them`);
+    const pattern = reasonPattern(reason);
+    const newKind = !this.failurePatterns.has(pattern);
+    this.failurePatterns.add(pattern);
+
+    if (this.counts.failed <= FAILURES_LOGGED_IN_FULL) {
+      this.options.progress?.log(`job failed: ${this.options.describe(result.key)}: ${reason}`);
+      return;
+    }
+    if (newKind) {
+      this.options.progress?.log(`job failed with a new kind of reason: ${this.options.describe(result.key)}: ${reason}`);
+      return;
+    }
+    if (this.failuresNotLogged === 0) this.options.progress?.log('further failed jobs are listed only when their reason is of a new kind; the others are counted at the end of the run');
+    this.failuresNotLogged++;
   }
 }

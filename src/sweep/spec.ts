@@ -7,7 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
 import { DESIGN_NAMES, designParameters } from '../arch/designs.js';
-import { checkInputFile } from '../file-checks.js';
+import { checkInputFile, statPath } from '../file-checks.js';
 import { InputError } from '../input-error.js';
 import type { MapperSettings } from '../mappers/types.js';
 import { NETWORK_NAMES } from '../workload/networks/index.js';
@@ -158,9 +158,10 @@ function readSource(raw: RawSpec, file: string, base: string): ArchitectureSourc
 
 function existingFile(path: string, base: string, file: string, field: string): string {
   const absolute = resolve(base, path);
-  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-    throw new InputError(file, field, path, `file not found (looked for ${absolute}); paths are relative to the spec file`);
-  }
+  const stats = statPath(absolute, field);
+  if (stats === undefined) throw new InputError(file, field, path, `file not found (looked for ${absolute}); paths are relative to the spec file`);
+  if (stats.isDirectory()) throw new InputError(file, field, path, `is a folder, not a file (${absolute}); give the path of a file, relative to the spec file`);
+  if (!stats.isFile()) throw new InputError(file, field, path, `is not a regular file (${absolute}); give the path of a file, relative to the spec file`);
   return absolute;
 }
 
@@ -205,7 +206,7 @@ function readWhere(raw: RawSpec, grid: SweepSpec['grid'], source: ArchitectureSo
     return parseWhere(text, names);
   } catch (error) {
     if (!(error instanceof WhereError)) throw error;
-    throw new InputError(file, 'architecture.where', text, `invalid filter: ${error.message}; use numbers, parameter names, + - * / %, comparisons, and/or/not and parentheses`);
+    throw new InputError(file, 'architecture.where', text, `invalid filter: ${error.message}; use numbers, quoted strings, parameter names, + - * / %, comparisons, and/or/not and parentheses`);
   }
 }
 

@@ -272,7 +272,9 @@ export function parseWhere(source: string, knownNames: readonly string[]): Where
   collectNames(tree, names);
   for (const name of names) {
     if (!knownNames.includes(name)) {
-      throw new WhereError(`unknown name ${JSON.stringify(name)}; known: ${knownNames.join(', ') || '(none)'}`, source.indexOf(name));
+      // An unquoted string value (dram == hbm2) reads as a name, so the message shows the quoted form.
+      const quoted = `'${name}'`;
+      throw new WhereError(`unknown name ${JSON.stringify(name)} (a string value needs quotes, such as ${quoted}); known names: ${knownNames.join(', ') || '(none)'}`, source.indexOf(name));
     }
   }
 

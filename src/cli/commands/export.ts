@@ -41,7 +41,7 @@ async function exportCommand(options: ExportOptions): Promise<number> {
     checkNotAnInput(options.out, '--out', { '--db': options.db });
     checkOutputFile(options.out, '--out', { exampleName: 'results.csv' });
   }
-  const db = openStore(options.db);
+  const db = openStore(options.db, { readonly: true });
   const out: NodeJS.WritableStream = options.out === undefined ? process.stdout : createWriteStream(options.out);
   try {
     const sweeps = options.sweep === undefined ? listSweeps(db) : [findSweep(db, options.sweep, options.db)];

@@ -1,6 +1,7 @@
 // Printing a Pareto front as a table, JSON or CSV; shared by `cosa pareto` and `cosa sweep run`.
 import type { ParetoFront } from '../../store/queries.js';
 import type { TimeLimitedUse } from '../../store/time-limited.js';
+import { countOf } from '../plural.js';
 import { formatTable } from '../table.js';
 import { csvLine } from './export-csv.js';
 
@@ -26,11 +27,31 @@ export function formatFrontTable(front: ParetoFront, parameterNames: string[]): 
   return formatTable(header, rows, alignments);
 }
 
+/**
+ * The parameter columns of the front table: those that vary across the sweep's design points
+ * (`varying`, from varyingParameters), and none for a sweep of one design point.
+ */
+export function tableParameters(front: ParetoFront, varying: string[]): string[] {
+  return front.considered + front.incomplete <= 1 ? [] : varying;
+}
+
 /** One line saying what the front covers and what was left out. */
 export function frontSummary(front: ParetoFront, network: string | undefined): string {
   const scope = network === undefined ? 'all networks summed' : `network ${network}`;
-  const left = front.incomplete > 0 ? `; ${front.incomplete} design points left out because a layer failed or has no result` : '';
-  return `Pareto front over ${front.objectives.join(', ')} (${scope}): ${front.front.length} of ${front.considered} complete design points${left}`;
+  const left = front.incomplete > 0 ? `; ${countOf(front.incomplete, 'design point')} left out because a layer failed or has no result` : '';
+  return `Pareto front over ${front.objectives.join(', ')} (${scope}): ${front.front.length} of ${countOf(front.considered, 'complete design point')}${left}`;
+}
+
+/**
+ * One line for a front without design points: none has a result for every layer yet. It says
+ * how to finish the pending jobs (`rerun`) and where the failure reasons are.
+ */
+export function emptyFrontLine(front: ParetoFront, counts: { failed: number; pending: number }, rerun: string, status: string): string {
+  const steps: string[] = [];
+  if (counts.pending > 0) steps.push(`run or resume the sweep with \`${rerun}\` (${countOf(counts.pending, 'job')} pending)`);
+  if (counts.failed > 0) steps.push(`\`${status}\` lists the reasons of the ${countOf(counts.failed, 'failed job')}`);
+  const left = front.incomplete > 0 ? ` (${countOf(front.incomplete, 'design point')} with a failed or missing layer)` : '';
+  return `no design point has results for every layer${counts.pending > 0 ? ' yet' : ''}${left}${steps.length > 0 ? `; ${steps.join('; ')}` : ''}`;
 }
 
 /**
@@ -40,7 +61,7 @@ export function frontSummary(front: ParetoFront, network: string | undefined): s
 export function timeLimitWarning(use: TimeLimitedUse, frontSize: number, rerun: string): string | undefined {
   if (use.jobs === 0) return undefined;
   return (
-    `warning: ${use.points} of the ${frontSize} front points use ${use.jobs} layer results whose search stopped at the time limit ` +
+    `warning: ${use.points} of the ${countOf(frontSize, 'front point')} ${use.points === 1 ? 'uses' : 'use'} ${countOf(use.jobs, 'layer result')} whose search stopped at the time limit ` +
     '(mapper status time_limit), which may be worse on a busy machine; raise mapper.time_limit_s, or solve them again with ' +
     `\`${rerun} --retry-time-limited\``
   );

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
-import { checkNetwork, findSweep, paretoFront, parseObjectives, varyingParameters } from '../../store/queries.js';
-import { runAction } from '../errors.js';
+import { checkNetwork, findSweep, paretoFront, parseObjectives, sweepJobCounts, varyingParameters } from '../../store/queries.js';
 import { timeLimitedUse } from '../../store/time-limited.js';
-import { formatFrontTable, frontCsv, frontJson, frontSummary, timeLimitWarning } from './pareto-format.js';
+import { runAction } from '../errors.js';
+import { emptyFrontLine, formatFrontTable, frontCsv, frontJson, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
 
 interface ParetoOptions {
   db: string;
@@ -38,20 +38,28 @@ function paretoCommand(options: ParetoOptions): number {
   if (options.json && options.csv) throw new InputError('command line', '--json', true, 'give either --json or --csv, not both');
   const objectives = parseObjectives(options.objectives);
 
-  const db = openStore(options.db);
+  const db = openStore(options.db, { readonly: true });
   try {
     const sweep = findSweep(db, options.sweep, options.db);
     if (options.network !== undefined) checkNetwork(db, sweep.id, options.network, options.db);
 
     const front = paretoFront(db, sweep.id, objectives, options.network);
     const parameters = varyingParameters(db, sweep.id);
+    const rerun = `cosa sweep run ${sweep.specPath} --db ${options.db}`;
     if (options.json) process.stdout.write(frontJson(front, sweep.name, options.network));
     else if (options.csv) process.stdout.write(frontCsv(front, parameters));
-    else process.stdout.write(`${frontSummary(front, options.network)}\n${formatFrontTable(front, parameters)}\n`);
+    else if (front.front.length > 0) process.stdout.write(`${frontSummary(front, options.network)}\n${formatFrontTable(front, tableParameters(front, parameters))}\n`);
+
+    // An empty front is a normal state of a sweep that has not finished, so the status stays 0.
+    if (front.front.length === 0) {
+      const line = emptyFrontLine(front, sweepJobCounts(db, sweep.id), rerun, `cosa sweep status --db ${options.db}`);
+      // On stderr after JSON or CSV, so that stdout stays machine-readable.
+      (options.json || options.csv ? process.stderr : process.stdout).write(`${line}\n`);
+    }
 
     // On stderr, so that JSON and CSV on stdout stay machine-readable.
     const use = timeLimitedUse(db, front.front.map((point) => point.designPointId), options.network);
-    const warning = timeLimitWarning(use, front.front.length, `cosa sweep run ${sweep.specPath} --db ${options.db}`);
+    const warning = timeLimitWarning(use, front.front.length, rerun);
     if (warning !== undefined) process.stderr.write(`${warning}\n`);
   } finally {
     db.close();

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { defaultReportPath, writeReport } from '../../report/index.js';
 import { runAction } from '../errors.js';
+import { countOf } from '../plural.js';
 
 interface ReportCommandOptions {
   db: string;
@@ -43,10 +44,11 @@ export function registerReportCommand(program: Command): void {
 
 function reportCommand(options: ReportCommandOptions): number {
   const outPath = options.out ?? defaultReportPath(options.db);
-  checkNotAnInput(outPath, options.out === undefined ? 'report' : '--out', { '--db': options.db });
-  // The report's folder is created, as writeReport does for the default path beside the database.
-  checkOutputFile(outPath, options.out === undefined ? 'report' : '--out', { createFolder: true, exampleName: 'report.html' });
+  const field = options.out === undefined ? 'report' : '--out';
+  checkNotAnInput(outPath, field, { '--db': options.db });
+  // As for `export --out`, a missing folder is rejected: a mistyped path would otherwise create folders.
+  checkOutputFile(outPath, field, { exampleName: 'report.html' });
   const written = writeReport(options.db, outPath, { network: options.network, colorBy: options.colorBy, sweep: options.sweep });
-  process.stdout.write(`wrote ${written.path} (${written.networks} networks, ${written.plottedPoints} plotted design points)\n`);
+  process.stdout.write(`wrote ${written.path} (${countOf(written.networks, 'network')}, ${countOf(written.plottedPoints, 'plotted design point')})\n`);
   return 0;
 }

@@ -3,6 +3,8 @@ import { openStore } from '../../store/open.js';
 import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCounts, type SweepRow } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
 import { timeLimitedByNetwork, timeLimitedJobCount } from '../../store/time-limited.js';
+import { groupReasons } from '../../sweep/failure-reasons.js';
+import { countOf } from '../plural.js';
 import { formatTable } from '../table.js';
 
 export interface StatusOptions {
@@ -10,11 +12,11 @@ export interface StatusOptions {
   sweep?: string;
 }
 
-/** How many distinct failure reasons are listed per sweep. */
+/** How many kinds of failure reason are listed per sweep. */
 const REASONS_SHOWN = 5;
 
 export function statusCommand(options: StatusOptions): number {
-  const db = openStore(options.db);
+  const db = openStore(options.db, { readonly: true });
   try {
     const sweeps = options.sweep === undefined ? listSweeps(db) : [findSweep(db, options.sweep, options.db)];
     if (sweeps.length === 0) process.stdout.write(`${options.db}: no sweeps yet\n`);
@@ -36,16 +38,21 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
   lines.push(formatTable(['network', 'jobs', 'done', 'time limit', 'failed', 'pending'], rows, ['left', 'right', 'right', 'right', 'right', 'right']));
   if (timeLimitedTotal > 0) {
     lines.push(
-      `${timeLimitedTotal} done jobs stopped at the time limit with the best mapping found by then; on a busy machine it may be worse. ` +
+      `${countOf(timeLimitedTotal, 'done job')} stopped at the time limit with the best mapping found by then; on a busy machine it may be worse. ` +
         `Raise mapper.time_limit_s, or solve them again with \`cosa sweep run ${sweep.specPath} --db ${db.name} --retry-time-limited\``,
     );
   }
 
-  const reasons = failureReasons(db, sweep.id);
-  if (reasons.length > 0) {
-    lines.push('failure reasons:');
-    for (const { reason, jobs } of reasons.slice(0, REASONS_SHOWN)) lines.push(`  ${jobs} x ${reason}`);
-    if (reasons.length > REASONS_SHOWN) lines.push(`  ... and ${reasons.length - REASONS_SHOWN} other reasons`);
+  // Reasons that differ only in their numbers (counts, sizes, times) are one kind, shown by one example.
+  const groups = groupReasons(failureReasons(db, sweep.id));
+  if (groups.length > 0) {
+    lines.push('failure reasons (jobs x reason; reasons that differ only in their numbers count as one):');
+    for (const { example, jobs } of groups.slice(0, REASONS_SHOWN)) lines.push(`  ${jobs} x ${example}`);
+    const others = groups.slice(REASONS_SHOWN);
+    if (others.length > 0) {
+      const jobs = others.reduce((sum, group) => sum + group.jobs, 0);
+      lines.push(`  ... and ${countOf(others.length, 'other kind')} of reason (${countOf(jobs, 'job')}); \`cosa export --db ${db.name} --csv --layers\` lists every reason`);
+    }
   }
   if (totals.pending > 0) lines.push(pendingHint(totals.pending, sweep.specPath, db.name));
   return lines.join('\n');
@@ -59,10 +66,10 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
 function pendingHint(pending: number, specPath: string, dbPath: string): string {
   const shardIndex = /\.shard-(\d+)\.sqlite$/.exec(dbPath)?.[1];
   if (shardIndex === undefined) {
-    return `${pending} jobs pending: rerun \`cosa sweep run ${specPath} --db ${dbPath}\` to finish them (for a shard's database, add the same --shard I/N as its run)`;
+    return `${countOf(pending, 'job')} pending: rerun \`cosa sweep run ${specPath} --db ${dbPath}\` to finish them (for a shard's database, add the same --shard I/N as its run)`;
   }
   return (
-    `${pending} jobs pending: the jobs of the other shards stay pending in this shard ${shardIndex} database until \`cosa results merge\`; ` +
+    `${countOf(pending, 'job')} pending: the jobs of the other shards stay pending in this shard ${shardIndex} database until \`cosa results merge\`; ` +
     `to finish this shard's jobs, rerun \`cosa sweep run ${specPath} --db ${dbPath} --shard ${shardIndex}/N\` with the shard count N of its run`
   );
 }

@@ -9,14 +9,15 @@ import { openStore, type Db } from '../../store/open.js';
 import { paretoFront, sweepJobCounts, sweepNetworks, varyingParameters } from '../../store/queries.js';
 import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
-import { planSweep } from '../../sweep/planner.js';
+import { planSweep, type SweepPlan } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
 import { runSweep } from '../../sweep/runner.js';
-import { parseShard, shardPlan } from '../../sweep/shard.js';
+import { parseShard, shardPlan, type Shard } from '../../sweep/shard.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
 import { ignoreClosedPipes } from '../closed-pipes.js';
 import { EXIT_FAILURE } from '../errors.js';
-import { formatFrontTable, frontSummary, timeLimitWarning } from './pareto-format.js';
+import { countOf } from '../plural.js';
+import { formatFrontTable, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
 
 export interface SweepRunOptions {
   db?: string;
@@ -67,14 +68,12 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   const combinations = gridSize(spec.grid);
   if (combinations >= PLANNING_LINE_COMBINATIONS) {
     const filtered = spec.where === undefined ? '' : ' (before the where filter)';
-    process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${spec.networks.length} networks\n`);
+    process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${countOf(spec.networks.length, 'network')}\n`);
   }
   const fullPlan = planSweep(spec);
   const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
   const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
   const dbPath = options.db ?? resolve('results', dbName);
-  process.stderr.write(`sweep ${spec.name}: ${plan.points.length} design points x ${plan.layers.length} layers = ${fullPlan.jobs.length} unique jobs; results in ${dbPath}\n`);
-  if (shard !== undefined) process.stderr.write(`shard ${shard.index}/${shard.count}: ${plan.jobs.length} of the ${fullPlan.jobs.length} jobs\n`);
 
   const db = openStore(dbPath, { create: true });
   let releaseLock: () => void;
@@ -86,6 +85,8 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   }
   // process.exit skips `finally`, so the lock is also released when the process exits.
   process.on('exit', releaseLock);
+  // Printed once the lock is held, so that a run rejected by the lock prints only its error.
+  printPlanHeader(spec.name, plan, fullPlan, shard, dbPath);
 
   const controller = new AbortController();
   let stoppedBy: keyof typeof EXIT_BY_SIGNAL | undefined;
@@ -105,9 +106,10 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     const runOptions = { workers, retryFailed: options.retryFailed, retryTimeLimited: options.retryTimeLimited, signal: controller.signal, progress: defaultReporter() };
     const summary = await runSweep(plan, db, runOptions);
     const reused = summary.reused > 0 ? `, ${summary.reused} reused from earlier runs` : '';
-    process.stderr.write(`${summary.done} jobs done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
+    process.stderr.write(`${countOf(summary.done, 'job')} done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
+    if (summary.failed > 0) process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
     const timeLimited = timeLimitedJobCount(db, summary.sweepId);
-    if (timeLimited > 0) process.stderr.write(`${timeLimited} done jobs of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
+    if (timeLimited > 0) process.stderr.write(`${countOf(timeLimited, 'done job')} of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
     if (summary.interrupted) {
       process.stderr.write(`interrupted: rerun the same command to resume\n`);
       exitAtOnce = EXIT_BY_SIGNAL[stoppedBy ?? 'SIGINT'];
@@ -133,6 +135,13 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   return 0;
 }
 
+/** Prints the plan's size and the database path, and for a shard its share of the jobs. */
+function printPlanHeader(name: string, plan: SweepPlan, fullPlan: SweepPlan, shard: Shard | undefined, dbPath: string): void {
+  const size = `${countOf(plan.points.length, 'design point')} x ${countOf(plan.layers.length, 'layer')} = ${countOf(fullPlan.jobs.length, 'unique job')}`;
+  process.stderr.write(`sweep ${name}: ${size}; results in ${dbPath}\n`);
+  if (shard !== undefined) process.stderr.write(`shard ${shard.index}/${shard.count}: ${plan.jobs.length} of the ${countOf(fullPlan.jobs.length, 'job')}\n`);
+}
+
 /**
  * Prints the front of a finished sweep, the report's path and further commands. Returns false when
  * no design point is complete, after writing the report if any job finished.
@@ -148,7 +157,7 @@ function printFront(db: Db, sweepId: number, dbPath: string, specPath: string): 
     if (counts.done + counts.failed > 0) printReportPath(dbPath);
     return false;
   }
-  process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, varyingParameters(db, sweepId))}\n`);
+  process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, tableParameters(front, varyingParameters(db, sweepId)))}\n`);
   const warning = timeLimitWarning(timeLimitedUse(db, front.front.map((point) => point.designPointId), network), front.front.length, `cosa sweep run ${specPath} --db ${dbPath}`);
   if (warning !== undefined) process.stderr.write(`${warning}\n`);
   printReportPath(dbPath);
