@@ -1,7 +1,7 @@
 // Bad paths, files and values given to the compiled CLI (build first: `npx tsc -p .`). Each must
 // give one `error:` line naming the input and exit 2, never an internal error or a stack trace.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +11,7 @@ import { parseMapspaceKeep } from '../src/arch/bypass.js';
 import { loadArchitecture } from '../src/arch/load.js';
 import { reportError } from '../src/cli/errors.js';
 import { openStore } from '../src/store/open.js';
-import { registerSweep } from '../src/store/write.js';
+import { jobResultWriter, registerSweep, updateNetworkResults } from '../src/store/write.js';
 import { planSweep } from '../src/sweep/planner.js';
 import { parseShard } from '../src/sweep/shard.js';
 import { loadSweepSpec } from '../src/sweep/spec.js';
@@ -101,6 +101,96 @@ describe('a file that is not a results database', () => {
   });
 });
 
+/** The four commands that only read a results database; each takes the path last. */
+const READ_ONLY_COMMANDS: [string, string[]][] = [
+  ['sweep status', ['sweep', 'status', '--db']],
+  ['pareto', ['pareto', '--db']],
+  ['export', ['export', '--csv', '--db']],
+  ['report', ['report', '--db']],
+];
+
+/** Size and modification time, to check that a command left a file as it was. */
+function fileState(path: string): { size: number; mtimeMs: number } {
+  const { size, mtimeMs } = statSync(path);
+  return { size, mtimeMs };
+}
+
+/** Sets a file's times to 2020, so that any write would change its mtime visibly. */
+function ageFile(path: string): void {
+  const old = new Date('2020-01-01T00:00:00Z');
+  utimesSync(path, old, old);
+}
+
+describe('an empty file as --db', () => {
+  it.each(READ_ONLY_COMMANDS)('is rejected and left unchanged by %s', (_name, args) => {
+    const empty = join(dir, 'zero.sqlite');
+    writeFileSync(empty, '');
+    ageFile(empty);
+    const before = fileState(empty);
+    expectInputError(run([...args, empty]), `${empty}: db: is not a results database (the file is empty)`);
+    expect(fileState(empty)).toEqual(before);
+  });
+});
+
+describe('read-only commands on a results database', () => {
+  let dbPath: string;
+
+  beforeAll(() => {
+    // One design point whose jobs are done with figures as a solve leaves them: fractional seconds
+    // and energies with binary rounding noise.
+    dbPath = join(dir, 'read-only.sqlite');
+    const db = openStore(dbPath, { create: true });
+    const plan = planSweep(loadSweepSpec(specPath));
+    const sweepId = registerSweep(db, plan);
+    jobResultWriter(db)(plan.jobs.map((job) => ({ key: job.key, status: 'done' as const, mapperStatus: 'optimal' as const, solveSeconds: 0.1 + 0.2, cycles: 10269727973505, energyPJ: 10184792.064000001 })));
+    updateNetworkResults(db, sweepId);
+    db.close();
+    ageFile(dbPath);
+  });
+
+  it.each(READ_ONLY_COMMANDS)('leaves the file unchanged in %s', (_name, args) => {
+    const before = fileState(dbPath);
+    const result = run([...args, dbPath, ...(args[0] === 'report' ? ['--out', join(dir, 'read-only.html')] : [])]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fileState(dbPath)).toEqual(before);
+  });
+
+  it('prints CSV numbers with 12 significant digits', () => {
+    const result = run(['export', '--csv', '--layers', '--db', dbPath]);
+    expect(result.status).toBe(0);
+    const row = result.stdout.trimEnd().split('\n')[1];
+    expect(row).toContain(',0.3,');
+    expect(row).toContain(',10269727973505,10184792.064');
+    expect(result.stdout).not.toContain('10184792.064000001');
+  });
+
+  it('shows no parameter columns for one design point', () => {
+    const result = run(['pareto', '--db', dbPath]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toContain('1 of 1 complete design point');
+    expect(lines[1]).toMatch(/^point\s+latency \(cycles\)/);
+  });
+});
+
+describe('pareto without complete design points', () => {
+  it('prints how to finish the sweep and exits 0', () => {
+    const path = join(dir, 'pending.sqlite');
+    const db = openStore(path, { create: true });
+    // As a run stopped before its first result leaves the database.
+    updateNetworkResults(db, registerSweep(db, planSweep(loadSweepSpec(specPath))));
+    db.close();
+
+    const result = run(['pareto', '--db', path]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      `no design point has results for every layer yet (1 design point with a failed or missing layer); run or resume the sweep with \`cosa sweep run ${specPath} --db ${path}\` (4 jobs pending)\n`,
+    );
+  });
+});
+
 describe('sweep status hints', () => {
   function registeredDb(name: string): string {
     const path = join(dir, name);
@@ -144,6 +234,12 @@ describe('database paths', () => {
 describe('output paths', () => {
   it('rejects export --out in a missing folder', () => {
     expectInputError(run(['export', '--csv', '--db', notDatabase, '--out', join(dir, 'nowhere', 'x.csv')]), 'nowhere does not exist');
+  });
+
+  it('rejects report --out in a missing folder', () => {
+    const missing = join(dir, 'no-report-folder');
+    expectInputError(run(['report', '--db', notDatabase, '--out', join(missing, 'r.html')]), `folder ${missing} does not exist; create it first`);
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('rejects export --out that is a folder', () => {
@@ -224,6 +320,19 @@ describe('spec messages', () => {
 
   it('words a fractional sample count', () => {
     expectInputError(runSpec('{name: random, samples: 1.5}'), 'must be a positive integer');
+  });
+
+  it('asks to quote a string in where', () => {
+    const path = join(dir, 'where-string.yaml');
+    writeFileSync(path, 'name: where-string\narchitecture: {design: simba, grid: {dram: [lpddr4, hbm2]}, where: "dram == hbm2"}\nnetworks: [resnet50]\nmapper: {name: cosa}\n');
+    const line = expectInputError(run(['sweep', 'run', path]), 'unknown name "hbm2" (a string value needs quotes, such as \'hbm2\')');
+    expect(line).toContain('known names: ');
+  });
+
+  it('says an architecture file is a folder', () => {
+    const path = join(dir, 'arch-folder.yaml');
+    writeFileSync(path, 'name: arch-folder\narchitecture: {file: folder}\nnetworks: [resnet50]\nmapper: {name: cosa}\n');
+    expectInputError(run(['sweep', 'run', path]), `architecture.file = "folder": is a folder, not a file (${folder})`);
   });
 });
 

@@ -1,6 +1,6 @@
-// How a sweep reports failed jobs and progress: reasons grouped by kind (numbers replaced), the
-// run's failure log limited to a few lines, `cosa sweep status` listing one example per kind, and
-// the progress lines and bar (build first: `npx tsc -p .`, for the CLI test).
+// How a sweep reports failed jobs and progress. Reasons that differ only in their numbers are one
+// kind: the run logs a few failures and then new kinds only, and `cosa sweep status` lists one
+// example per kind. The CLI test needs a build first (`npx tsc -p .`).
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('groupReasons', () => {
   });
 });
 
-/** A registered sweep of one design point and four layers, so four job keys to record results for. */
+/** Registers the fixture's sweep in a new database, whose job keys the tests record results for. */
 function registeredSweep(dir: string, specPath: string) {
   const plan = planSweep(loadSweepSpec(specPath));
   const dbPath = join(dir, 'results.sqlite');

@@ -100,6 +100,9 @@ describe('sweep failures', () => {
     const result = await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
 
     expect(result.status).toBe(1);
+    expect(result.stderr).toContain('sweep tiny-sweep: 1 design point x 4 layers = 4 unique jobs;');
+    expect(result.stderr.match(/^job failed: /gm)).toHaveLength(4);
+    expect(result.stderr).toContain(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason`);
     expect(result.stdout).toContain('no design point has results for every layer');
     const reportPath = join(fixture.dir, 'results.html');
     expect(result.stderr).toContain(`report: ${reportPath}`);

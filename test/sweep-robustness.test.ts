@@ -177,6 +177,8 @@ describe('sweep run process handling', () => {
     const second = await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(new RegExp(`^error: .*another \`cosa sweep run\` \\(pid ${first.child.pid},`, 'm'));
+    // The lock is taken before the plan's header, so the rejected run prints its error alone.
+    expect(second.stderr.trimEnd().split('\n')).toHaveLength(1);
     const firstResult = await first.done;
     expect(firstResult.status, firstResult.stderr).toBe(0);
     expect(existsSync(lockPath(dbPath))).toBe(false);
