@@ -5,6 +5,7 @@ import { mergeResults } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/queries.js';
 import { runAction } from '../errors.js';
+import { countOf } from '../plural.js';
 
 export function registerResultsCommand(program: Command): void {
   const results = program.command('results').summary('merge results databases').description('Work on results databases as files.');
@@ -28,7 +29,7 @@ export function resultsMergeCommand(output: string, inputs: string[]): number {
   for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
   process.stdout.write(
     `merged ${summary.merged} ${summary.merged === 1 ? 'database' : 'databases'} of sweep ${summary.sweepName} into ${output}: ` +
-      `${summary.added} jobs added, ${summary.replaced} failed jobs replaced by results, ${summary.unchanged} already there\n`,
+      `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'failed job')} replaced by results, ${summary.unchanged} already there\n`,
   );
 
   const db = openStore(output, { readonly: true });
@@ -36,7 +37,7 @@ export function resultsMergeCommand(output: string, inputs: string[]): number {
     const counts = sweepJobCounts(db, summary.sweepId);
     process.stdout.write(`jobs: ${counts.total} planned, ${counts.done} done, ${counts.failed} failed, ${counts.pending} pending\n`);
     if (counts.pending > 0) {
-      process.stdout.write(`${counts.pending} jobs have no result in any input: rerun the shards that stopped early (\`cosa sweep status --db ${output}\`), then merge again\n`);
+      process.stdout.write(`${countOf(counts.pending, 'job has', 'jobs have')} no result in any input: rerun the shards that stopped early (\`cosa sweep status --db ${output}\`), then merge again\n`);
     }
   } finally {
     db.close();

@@ -12,6 +12,7 @@ import { assignShards } from '../../sweep/shard.js';
 import { arrayScript, checkSlurmTime, cosaEntryPoint, groupSbatchOptions, mergeScript, sbatch, slurmPaths, type SlurmSettings } from '../../sweep/slurm.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
 import { runAction } from '../errors.js';
+import { countOf } from '../plural.js';
 
 export interface SweepSlurmOptions {
   tasks: string;
@@ -97,12 +98,13 @@ export function sweepSlurmCommand(specPath: string, extraWords: string[], option
   const sizes = new Array<number>(settings.tasks).fill(0);
   for (const shard of assignShards(plan.jobs, settings.tasks)) sizes[shard]++;
   const lines = [
-    `sweep ${spec.name}: ${plan.jobs.length} unique jobs in ${settings.tasks} shards of ${Math.min(...sizes)} to ${Math.max(...sizes)} jobs`,
+    `sweep ${spec.name}: ${countOf(plan.jobs.length, 'unique job')} in ${countOf(settings.tasks, 'shard')} of ${Math.min(...sizes)} to ${countOf(Math.max(...sizes), 'job')}`,
     `wrote ${paths.arrayScript}: task I runs shard I with ${settings.cpusPerTask} worker ${settings.cpusPerTask === 1 ? 'thread' : 'threads'} into ${paths.shardDatabase('I')}`,
     `wrote ${paths.mergeScript}: merges the shards into ${paths.mergedDatabase}`,
     `logs: ${paths.logDir}/`,
   ];
-  if (Math.min(...sizes) === 0) lines.push(`note: ${sizes.filter((size) => size === 0).length} tasks have no jobs; give --tasks at most ${plan.jobs.length}`);
+  const idleTasks = sizes.filter((size) => size === 0).length;
+  if (idleTasks > 0) lines.push(`note: ${countOf(idleTasks, 'task has', 'tasks have')} no jobs; give --tasks at most ${plan.jobs.length}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   if (!options.submit) {
