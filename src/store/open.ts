@@ -12,7 +12,8 @@ export type Db = Database.Database;
 /**
  * Opens (and with `create`, creates) a results database at `path`. A path that is missing (unless
  * `create`), a folder, unreadable or not a results database raises one InputError. With `readonly`
- * the file is never written, so commands that only read leave it as it was (size and mtime).
+ * the database file is never written, so commands that only read leave its size and mtime as they
+ * were. SQLite may still create the -wal and -shm files beside it, and leaves them there.
  */
 export function openStore(path: string, { create = false, readonly = false } = {}): Db {
   checkDatabasePath(path, create, readonly);

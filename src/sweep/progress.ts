@@ -37,7 +37,7 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
   const multibar = new cliProgress.MultiBar(
     {
       stream,
-      // cli-progress fills its own {eta} (whole seconds, no unit) over a payload field of that name.
+      // cli-progress 3.12 fills its own {eta} (whole seconds, no unit) over a payload field of that name.
       format: '{bar} {value}/{total} jobs | failed {failed} | {rate} jobs/s | ETA {timeLeft}',
       hideCursor: true,
       barsize: 30,
