@@ -91,7 +91,8 @@ export function computeAccessCounts(
       return { kept: false, tileSize: 0, utilizedInstances: 0, reads: 0, fills: 0, updates: 0 };
     }
     const content = tile.accesses;
-    const fills = tile.parentShare + tile.peerFills;
+    // An average over the children, truncated as Timeloop stores it in an integer count.
+    const fills = Math.trunc(tile.parentShare + tile.peerFills);
     if (dataSpace === 'Outputs') {
       // The first update of each output needs no read of a previous partial sum.
       return {
