@@ -10,7 +10,9 @@ import { parseMapping } from '../src/mapping/parse.js';
 import type { Layer } from '../src/workload/layer.js';
 import { loadProblem } from '../src/workload/problem.js';
 
-export const CASES_DIR = '/work/shared/reference/cases';
+import { CASES_DIR } from './reference.js';
+
+export { CASES_DIR };
 
 export interface MapperCase {
   id: string;

@@ -8,7 +8,9 @@ import { parse } from 'yaml';
 import type { Architecture, StorageLevel } from '../src/arch/types.js';
 import type { Layer } from '../src/workload/layer.js';
 
-export const CASES_DIR = '/work/shared/reference/cases';
+import { CASES_DIR } from './reference.js';
+
+export { CASES_DIR };
 
 export function caseIds(): string[] {
   return readdirSync(CASES_DIR).filter((name) => !name.startsWith('.')).sort();

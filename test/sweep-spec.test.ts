@@ -7,6 +7,7 @@ import { InputError } from '../src/input-error.js';
 import { expandDesignPoints } from '../src/sweep/design-points.js';
 import { planSweep } from '../src/sweep/planner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
+import { CASES_DIR, HAVE_REFERENCE } from './reference.js';
 
 const VALID = `
 name: small
@@ -174,9 +175,9 @@ describe('planSweep', () => {
     expect(batched.jobs[0].layer.N).toBe(8);
   });
 
-  it('overrides fields of a file architecture by LEVEL.FIELD', () => {
+  it.skipIf(!HAVE_REFERENCE)('overrides fields of a file architecture by LEVEL.FIELD', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
-    const reference = '/work/shared/reference/cases/mini3__resnet50-1x1-c64k64__inv-capacity-RegFile';
+    const reference = join(CASES_DIR, 'mini3__resnet50-1x1-c64k64__inv-capacity-RegFile');
     writeFileSync(join(dir, 'spec.yaml'), `
 name: file-grid
 architecture:

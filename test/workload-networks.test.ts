@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/input-error.js';
 import { macCount } from '../src/workload/layer.js';
 import { layerKey } from '../src/workload/layer-spec.js';
 import { getNetwork, NETWORK_NAMES, networkMacCount } from '../src/workload/networks/index.js';
 import { loadProblem } from '../src/workload/problem.js';
-
-const REFERENCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference');
+import { HAVE_REFERENCE, REFERENCE_DIR } from './reference.js';
 
 /**
  * Published MAC counts at batch 1 (multiply-accumulates, not FLOPs = 2 × MACs):
@@ -169,7 +167,7 @@ describe('network shapes', () => {
   });
 });
 
-describe('reference layers in the catalog', () => {
+describe.skipIf(!HAVE_REFERENCE)('reference layers in the catalog', () => {
   // Reference layer names start with the network they come from. Timeloop's problem files
   // cannot state groups, so the grouped ResNeXt layer is compared with groups set to 1.
   const networkOfPrefix: Record<string, string> = {
