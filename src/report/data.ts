@@ -75,7 +75,7 @@ export interface NetworkReport {
 export interface SweepStatus {
   /** Distinct jobs of the sweep, each counted once. */
   jobs: JobCounts;
-  /** Failure reasons with their distinct failed jobs, most frequent first. */
+  /** One example reason per kind (reasons that differ only in numbers) with the kind's distinct failed jobs, most first. */
   reasons: { reason: string; jobs: number }[];
   /** One entry per design point and failed layer shape. */
   failures: JobFailure[];

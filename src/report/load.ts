@@ -16,6 +16,7 @@ import {
   varyingParameters,
   type SweepRow,
 } from '../store/queries.js';
+import { groupReasons } from '../sweep/failure-reasons.js';
 import type { NetworkReport, ParameterValue, ReportData, ReportLayer, ReportPoint } from './data.js';
 import { failedJobs, layerResultsByPoint, networkLayers } from './queries.js';
 
@@ -140,7 +141,7 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
       networks,
       status: {
         jobs: { done: jobs.done, failed: jobs.failed, pending: jobs.pending },
-        reasons: failureReasons(db, sweep.id),
+        reasons: groupReasons(failureReasons(db, sweep.id)).map(({ example, jobs }) => ({ reason: example, jobs })),
         failures: failedJobs(db, sweep.id),
       },
     };

@@ -133,7 +133,7 @@ export function statusSection(data: ReportData): string {
     data.status.failures.length === 0
       ? '<p>No job failed.</p>'
       : `<h3>Failures by reason</h3>
-<table class="failure-reasons"><thead><tr><th>Jobs</th><th>Reason</th></tr></thead><tbody>${reasonRows.join('')}</tbody></table>
+<table class="failure-reasons"><thead><tr><th>Jobs</th><th>Reason (one example of each kind)</th></tr></thead><tbody>${reasonRows.join('')}</tbody></table>
 <details><summary>Failed layers by design point${omitted > 0 ? ` (first ${listed.length} of ${data.status.failures.length})` : ''}</summary>
 <table class="failures"><thead><tr><th>Design point</th><th>Layer</th><th>Reason</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>
 </details>`;
