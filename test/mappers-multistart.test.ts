@@ -43,7 +43,7 @@ describe('cosa multi-start refinement', () => {
 
   it('keeps the best draws in order, valid, and no more than asked', () => {
     const item = loadMapperCase('simba-ref__resnet50-1x1-c64k64__refmap');
-    const draws = bestDraws(item.arch, item.layer, item.keep, 'energy', 300, 3, 7).kept;
+    const draws = bestDraws(item.arch, item.layer, item.keep, 'energy', 300, 3, 7).best;
     expect(draws.length).toBe(3);
     for (const [index, draw] of draws.entries()) {
       expect(evaluate(item.arch, item.layer, draw.mapping).ok).toBe(true);
@@ -55,7 +55,7 @@ describe('cosa multi-start refinement', () => {
     const item = loadMapperCase('simba-ref__resnet50-1x1-c64k64__refmap');
     const draws = bestDraws(item.arch, item.layer, item.keep, 'energy', 300, 3, 7, performance.now() - 1);
     expect(draws.timedOut).toBe(true);
-    expect(draws.kept).toEqual([]);
+    expect(draws.best).toEqual([]);
   });
 
   it('flags a search cut by the clock', () => {

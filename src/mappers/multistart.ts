@@ -30,7 +30,7 @@ const CHECK_EVERY = 64;
 
 export interface Draws {
   /** The best valid draws by the objective, best first. */
-  kept: Scored[];
+  best: Scored[];
   /** True when the deadline stopped the draws before `samples`. */
   timedOut: boolean;
 }
@@ -51,7 +51,7 @@ export function bestDraws(
   const groups = primeGroups(layer);
   const kept: Scored[] = [];
   for (let drawn = 0; drawn < samples; drawn++) {
-    if (drawn % CHECK_EVERY === 0 && performance.now() >= deadline) return { kept, timedOut: true };
+    if (drawn % CHECK_EVERY === 0 && performance.now() >= deadline) return { best: kept, timedOut: true };
     const mapping = drawMapping(arch, layer, keep, slots, groups, rng);
     if (mapping === undefined) continue;
     const result = evaluate(arch, layer, mapping);
@@ -61,7 +61,7 @@ export function bestDraws(
     kept.sort((a, b) => (isBetter(a.evaluation, b.evaluation, objective) ? -1 : isBetter(b.evaluation, a.evaluation, objective) ? 1 : 0));
     if (kept.length > count) kept.pop();
   }
-  return { kept, timedOut: false };
+  return { best: kept, timedOut: false };
 }
 
 export interface MultiStartResult extends Scored {
@@ -73,7 +73,7 @@ export interface MultiStartResult extends Scored {
 export function multiStartRefine(arch: Architecture, layer: Layer, keep: KeepPattern, first: Scored, objective: Objective, budget: MultiStartBudget): MultiStartResult {
   const deadline = performance.now() + budget.seconds * 1000;
   const draws = bestDraws(arch, layer, keep, objective, budget.samples, budget.starts, budget.seed, deadline);
-  const starts = [first, ...draws.kept];
+  const starts = [first, ...draws.best];
 
   let best = first;
   let timedOut = draws.timedOut;

@@ -37,7 +37,7 @@ function capacityReason(arch: Architecture, level: number, capacity: number): st
   return undefined;
 }
 
-/** The first of the instance, X and Y checks that fails, as Timeloop checks them in that order. */
+/** Returns the reason of the first failing check among instances, X and Y expansion, in Timeloop's order. */
 function instancesReason(arch: Architecture, level: number, nest: Nest): string | undefined {
   const storage = arch.levels[level];
   const expansion = spatialExpansionAbove(nest, nest.boundary[level]);

@@ -11,7 +11,7 @@ import type { SweepJob } from './planner.js';
 
 export interface JobResult {
   key: string;
-  /** The job's objective, so that a retried job keeps the better of its two mappings; not stored. */
+  /** The job's objective, so that a retried job keeps the better of its two mappings. It is not stored. */
   objective?: Objective;
   status: 'done' | 'failed';
   /** Why the job failed: the mapper's reason, the cost model's error, a thrown error or a timeout. */
