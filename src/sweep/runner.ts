@@ -72,11 +72,13 @@ function errorMessage(error: unknown): string {
  * a broken import) stops the run with one error instead of being recorded as the failure of every
  * job, and each thread loads the solver before any job's timeout starts.
  */
-async function prepareWorkers(pool: Piscina, workerFile: string, workers: number, mapper: MapperName | undefined): Promise<void> {
+async function prepareWorkers(pool: Piscina, workerFile: string, workers: number, mapper: MapperName | undefined, signal: AbortSignal | undefined): Promise<void> {
   const request: PingRequest = { mapper };
   try {
-    await Promise.all(Array.from({ length: workers }, () => pool.run(request, { name: 'ping' })));
+    // The signal ends the warm-up too, so a stop request while HiGHS loads takes effect at once.
+    await Promise.all(Array.from({ length: workers }, () => pool.run(request, { name: 'ping', signal })));
   } catch (error) {
+    if (signal?.aborted === true) return;
     throw new Error(`the sweep worker ${workerFile} failed to load: ${errorMessage(error)}; run \`npm run build\``);
   }
 }
@@ -112,7 +114,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   let interrupted = false;
   let started = false;
   try {
-    await prepareWorkers(pool, workerFile, workers, pending.length > 0 ? plan.spec.mapper.name : undefined);
+    await prepareWorkers(pool, workerFile, workers, pending.length > 0 ? plan.spec.mapper.name : undefined, options.signal);
     options.progress?.start(recorder.counts);
     started = true;
     interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, (result, roundTripS) => recorder.record(result, roundTripS), options.signal);
