@@ -137,24 +137,36 @@ function sweep2(order: Uint32Array, x: SortableKeys, y: Uint32Array): Uint32Arra
  * survive, and they do unless an earlier kept row has y and z no greater. Equal rows survive together.
  */
 function sweep3(order: Uint32Array, x: SortableKeys, y: Ranks, z: ArrayLike<number>): Uint32Array {
+  // Gather each row's y position and z into arrays in sweep order first: one pass of independent
+  // reads that the processor overlaps, then the sweep below reads memory in order.
+  const count = order.length;
+  const positions = new Uint32Array(count);
+  const zs = new Float64Array(count);
+  const sameXY = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = order[i];
+    positions[i] = y.of[row] + 1;
+    zs[i] = z[row];
+    if (i > 0 && positions[i] === positions[i - 1] && sameKey(x, row, order[i - 1])) sameXY[i] = 1;
+  }
+
   // tree[i] is the minimum z over a Fenwick range of y ranks, Infinity while that range is empty.
   const tree = new Float64Array(y.distinct + 1).fill(Infinity);
   const kept: number[] = [];
 
   let start = 0;
-  while (start < order.length) {
-    const first = order[start];
+  while (start < count) {
     let end = start + 1;
-    let minimumZ = z[first];
-    while (end < order.length && sameKey(x, order[end], first) && y.of[order[end]] === y.of[first]) {
-      minimumZ = Math.min(minimumZ, z[order[end]]);
+    let minimumZ = zs[start];
+    while (end < count && sameXY[end] === 1) {
+      minimumZ = Math.min(minimumZ, zs[end]);
       end++;
     }
 
-    const position = y.of[first] + 1;
+    const position = positions[start];
     if (prefixMin(tree, position) > minimumZ) {
       for (let i = start; i < end; i++) {
-        if (z[order[i]] === minimumZ) kept.push(order[i]);
+        if (zs[i] === minimumZ) kept.push(order[i]);
       }
       lower(tree, position, minimumZ);
     }
