@@ -2,12 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArchitecture } from '../src/arch/load.js';
-import { parseMapping } from '../src/mapping/parse.js';
-import { evaluate } from '../src/model/evaluate.js';
-import { loadProblem } from '../src/workload/problem.js';
+import { CASES_DIR, evaluateCaseFiles } from './reference.js';
 
-const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
+const casesDir = CASES_DIR;
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir).sort() : [];
 if (caseNames.length === 0 && process.env.CI) {
   throw new Error(`reference cases not found in ${casesDir}: CI must provide the shared reference folder`);
@@ -21,11 +18,8 @@ function expectClose(actual: number, expected: number, label: string): void {
 describe.skipIf(caseNames.length === 0)('Timeloop reference cases', () => {
   it.each(caseNames)('%s', (caseName) => {
     const dir = join(casesDir, caseName);
-    const arch = loadArchitecture(join(dir, 'arch.yaml'), { ertPath: join(dir, 'ert.yaml') });
-    const layer = loadProblem(join(dir, 'problem.yaml'));
-    const mapping = parseMapping(readFileSync(join(dir, 'map.yaml'), 'utf8'), join(dir, 'map.yaml'), arch, layer);
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
-    const result = evaluate(arch, layer, mapping);
+    const { result } = evaluateCaseFiles(dir, dir);
 
     if (!expected.ok) {
       expect(result).toEqual({ ok: false, error: expected.error });

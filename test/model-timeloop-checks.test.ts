@@ -4,13 +4,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArchitecture } from '../src/arch/load.js';
-import { parseMapping } from '../src/mapping/parse.js';
-import { evaluate } from '../src/model/evaluate.js';
-import { loadProblem } from '../src/workload/problem.js';
+import { CASES_DIR, evaluateCaseFiles } from './reference.js';
 
 const checksDir = join(import.meta.dirname, 'timeloop-checks');
-const casesDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'cases');
+const casesDir = CASES_DIR;
 const caseNames = existsSync(casesDir) ? readdirSync(casesDir) : [];
 
 interface Expected {
@@ -28,11 +25,7 @@ describe('timeloop-model checks', () => {
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
     if (expected.arch !== undefined && caseNames.length === 0) return;
     const archDir = expected.arch === undefined ? dir : join(casesDir, caseNames.find((caseName) => caseName.startsWith(`${expected.arch}__`))!);
-    const arch = loadArchitecture(join(archDir, 'arch.yaml'), { ertPath: join(archDir, 'ert.yaml') });
-    const layer = loadProblem(join(dir, 'problem.yaml'));
-    const mapping = parseMapping(readFileSync(join(dir, 'map.yaml'), 'utf8'), join(dir, 'map.yaml'), arch, layer);
-
-    const result = evaluate(arch, layer, mapping);
+    const { arch, result } = evaluateCaseFiles(archDir, dir);
 
     if (!expected.ok) {
       expect(result).toEqual({ ok: false, error: expected.error });
