@@ -209,5 +209,8 @@ describe('paretoFront over stored rows', () => {
 
     expect(row(good)).toEqual({ status: 'optimal', energy: 50 });
     expect(row(worse)).toEqual({ status: 'optimal', energy: 60 });
+
+    write([{ key: good, objective: 'energy', status: 'failed', reason: 'timed out' }]);
+    expect(row(good)).toEqual({ status: 'optimal', energy: 50 });
   });
 });

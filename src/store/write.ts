@@ -92,7 +92,7 @@ export function finishedJobKeys(db: Db, keys: readonly string[], rules: ReuseRul
 /**
  * Returns a function that stores a batch of job results in one transaction. A done job solved
  * again (a retry) keeps its stored mapping and figures when they are better by the job's objective
- * than the new ones, and takes the new run's mapper status.
+ * than the new ones, and takes the new run's mapper status. A failed retry never replaces it.
  */
 export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void {
   const stored = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
@@ -105,8 +105,10 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
   return db.transaction((results: readonly JobResult[]) => {
     const finishedAt = new Date().toISOString();
     for (const result of results) {
-      if (storedIsBetter(stored.get(result.key) as StoredFigures | undefined, result)) {
-        keepStored.run(result.mapperStatus ?? null, finishedAt, result.key);
+      const previous = stored.get(result.key) as StoredFigures | undefined;
+      if (storedIsBetter(previous, result)) {
+        // A failed retry leaves the stored result as it was; a worse mapping updates only the status.
+        if (result.status === 'done') keepStored.run(result.mapperStatus ?? null, finishedAt, result.key);
         continue;
       }
       insert.run({
@@ -125,9 +127,11 @@ interface StoredFigures {
   energyPJ: number | null;
 }
 
+/** True when a stored done result must stay: the new run failed, or found a worse mapping. */
 function storedIsBetter(stored: StoredFigures | undefined, result: JobResult): boolean {
   if (stored?.status !== 'done' || stored.cycles === null || stored.energyPJ === null) return false;
-  if (result.status !== 'done' || result.objective === undefined || result.cycles === undefined || result.energyPJ === undefined) return false;
+  if (result.status === 'failed') return true;
+  if (result.objective === undefined || result.cycles === undefined || result.energyPJ === undefined) return false;
   return isBetter({ cycles: stored.cycles, energy_pJ: stored.energyPJ }, { cycles: result.cycles, energy_pJ: result.energyPJ }, result.objective);
 }
 
