@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/input-error.js';
 import { openStore } from '../src/store/open.js';
 import { designPointResults, jobStatusByNetwork, paretoFront, sweepJobCounts } from '../src/store/queries.js';
-import { jobResultWriter, registerSweep, updateNetworkResults } from '../src/store/write.js';
+import { jobResultWriter, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../src/store/write.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
 import type { JobResult } from '../src/sweep/worker.js';
@@ -212,5 +212,16 @@ describe('paretoFront over stored rows', () => {
 
     write([{ key: good, objective: 'energy', status: 'failed', reason: 'timed out' }]);
     expect(row(good)).toEqual({ status: 'optimal', energy: 50 });
+  });
+
+  it('finds the sweeps that share jobs', () => {
+    const db = openStore(freshDbPath(), { create: true });
+    const first = registerSweep(db, planSweep(parseSweepSpec(SPEC, 'spec.yaml')));
+    const sameJobs = registerSweep(db, planSweep(parseSweepSpec(SPEC.replace('name: store-test', 'name: same-jobs'), 'other.yaml')));
+    const otherSpec = SPEC.replace('name: store-test', 'name: other-jobs').replace('pes: [4, 16]', 'pes: [8]');
+    const otherJobs = registerSweep(db, planSweep(parseSweepSpec(otherSpec, 'third.yaml')));
+
+    expect(sweepsSharingJobs(db, first).sort()).toEqual([first, sameJobs].sort());
+    expect(sweepsSharingJobs(db, otherJobs)).toEqual([otherJobs]);
   });
 });

@@ -141,6 +141,21 @@ function withoutUndefined(result: JobResult): Record<string, unknown> {
 }
 
 /**
+ * Returns the ids of the sweeps that use at least one job of sweep `sweepId`, itself included.
+ * Jobs are shared by key, so a run of one sweep can change the totals of another.
+ */
+export function sweepsSharingJobs(db: Db, sweepId: number): number[] {
+  return db.prepare(`
+    SELECT DISTINCT other.sweep_id
+    FROM design_points own
+    JOIN point_jobs own_jobs ON own_jobs.design_point_id = own.id
+    JOIN point_jobs other_jobs ON other_jobs.job_key = own_jobs.job_key
+    JOIN design_points other ON other.id = other_jobs.design_point_id
+    WHERE own.sweep_id = ?
+    UNION SELECT ?`).pluck().all(sweepId, sweepId) as number[];
+}
+
+/**
  * Rebuilds network_results of a sweep from the stored jobs: per design point and network, cycles
  * and energy of every layer position times its repeats, summed. Latency in seconds uses the
  * sweep's clock. A network with a failed or missing layer gets complete = 0 and NULL metrics.

@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 
 import type { MapperName } from '../mappers/types.js';
 import type { Db } from '../store/open.js';
-import { finishedJobKeys, registerSweep, updateNetworkResults } from '../store/write.js';
+import { finishedJobKeys, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../store/write.js';
 import type { SweepJob, SweepPlan } from './planner.js';
 import type { ProgressReporter } from './progress.js';
 import { ResultRecorder } from './recorder.js';
@@ -122,7 +122,9 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     recorder.close();
     // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
     await pool.destroy();
-    updateNetworkResults(db, sweepId);
+    // Another sweep in this database that shares a job rewritten here needs its totals rebuilt too.
+    const rewritten = recorder.counts.done + recorder.counts.failed > 0;
+    for (const id of rewritten ? sweepsSharingJobs(db, sweepId) : [sweepId]) updateNetworkResults(db, id);
     if (started) options.progress?.stop(recorder.counts);
   }
 
