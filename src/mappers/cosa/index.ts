@@ -14,6 +14,9 @@ import { solveModel } from './solver.js';
 export const DEFAULT_MIP_REL_GAP = 0.01;
 export const DEFAULT_TIME_LIMIT_S = 10;
 
+/** Least time given to HiGHS, in seconds, even when building the program used up the limit. */
+const MIN_SOLVE_S = 0.01;
+
 /**
  * Local search budget after the solve, in counts so that results do not depend on the machine's
  * load. An evaluation of a ResNet-50 layer on Simba takes tens of microseconds and a draw about a
@@ -39,7 +42,9 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
 
   const weights = settings.weights ?? OBJECTIVE_PRESETS[settings.objective];
   const program = buildProgram(arch, layer, keep, weights);
-  const outcome = await solveModel(program.model, { mipRelGap: settings.mipRelGap ?? DEFAULT_MIP_REL_GAP, timeLimitS });
+  // The solver gets what is left of the limit after building the program, so the limit bounds the whole search.
+  const solveLimitS = Math.max(MIN_SOLVE_S, timeLimitS - elapsed());
+  const outcome = await solveModel(program.model, { mipRelGap: settings.mipRelGap ?? DEFAULT_MIP_REL_GAP, timeLimitS: solveLimitS });
 
   if (outcome.status === 'infeasible') {
     const rows = outcome.conflictRows?.map((row) => describeRow(arch, row)).join(', ');
