@@ -98,6 +98,7 @@ function fixture(): ReportData {
       jobs: { done: 19, failed: 1, pending: 1 },
       reasons: [{ reason: 'infeasible: Weights tile exceeds <GlobalBuffer>', jobs: 1 }],
       failures: [{ pointIndex: 6, layer: 'conv2', reason: 'infeasible: Weights tile exceeds <GlobalBuffer>' }],
+      timeLimited: 2,
     },
   };
 }
@@ -123,6 +124,11 @@ describe('renderReport', () => {
     expect(html).toContain('Parameters equal at every design point: lanes=8.');
     expect(html).not.toContain('<th>lanes</th>');
     expect(html).toContain('<th>global_buffer_kib</th>');
+  });
+
+  it('counts time-limited jobs', () => {
+    expect(html).toContain("2 done jobs stopped at the mapper's time limit");
+    expect(renderReport({ ...data, status: { ...data.status, timeLimited: 0 } })).not.toContain('time_limit');
   });
 
   it('escapes parameter values and failure reasons', () => {

@@ -79,6 +79,8 @@ export interface SweepStatus {
   reasons: { reason: string; jobs: number }[];
   /** One entry per design point and failed layer shape. */
   failures: JobFailure[];
+  /** Distinct done jobs whose search stopped at the mapper's time limit (mapper status time_limit). */
+  timeLimited: number;
 }
 
 export interface ReportData {

@@ -16,6 +16,7 @@ import {
   varyingParameters,
   type SweepRow,
 } from '../store/queries.js';
+import { timeLimitedJobCount } from '../store/time-limited.js';
 import { groupReasons } from '../sweep/failure-reasons.js';
 import type { NetworkReport, ParameterValue, ReportData, ReportLayer, ReportPoint } from './data.js';
 import { failedJobs, layerResultsByPoint, networkLayers } from './queries.js';
@@ -143,6 +144,7 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
         jobs: { done: jobs.done, failed: jobs.failed, pending: jobs.pending },
         reasons: groupReasons(failureReasons(db, sweep.id)).map(({ example, jobs }) => ({ reason: example, jobs })),
         failures: failedJobs(db, sweep.id),
+        timeLimited: timeLimitedJobCount(db, sweep.id),
       },
     };
   } finally {

@@ -112,6 +112,13 @@ ${paretoTable(network, data.parameterNames)}
 </section>`;
 }
 
+/** A paragraph on the done jobs that stopped at the time limit, or nothing when there are none. */
+function timeLimitNote(timeLimited: number): string {
+  if (timeLimited === 0) return '';
+  const jobs = timeLimited === 1 ? '1 done job' : `${timeLimited} done jobs`;
+  return `<p class="time-limited">${jobs} stopped at the mapper's time limit (mapper status time_limit) with the best mapping found by then, which may be worse on a busy machine. Raise <code>mapper.time_limit_s</code>, or solve them again with <code>cosa sweep run SPEC --db FILE --retry-time-limited</code>.</p>`;
+}
+
 export function statusSection(data: ReportData): string {
   const row = (name: string, layers: string, jobs: { done: number; failed: number; pending: number }) =>
     `<tr><td>${escapeHtml(name)}</td><td class="number">${layers}</td><td class="number">${jobs.done}</td><td class="number">${jobs.failed}</td><td class="number">${jobs.pending}</td></tr>`;
@@ -141,6 +148,7 @@ export function statusSection(data: ReportData): string {
   return `<section id="status">
 <h2>Sweep status</h2>
 <table class="jobs"><thead><tr><th>Network</th><th>Layers</th><th>Jobs done</th><th>Failed</th><th>Pending</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${timeLimitNote(data.status.timeLimited)}
 ${failures}
 </section>`;
 }
