@@ -25,12 +25,15 @@ export function fileSystemInputError(error: unknown, field = 'file'): InputError
   const { code, path } = error as NodeJS.ErrnoException;
   if (typeof code !== 'string' || typeof path !== 'string') return undefined;
 
+  if (path === '') return new InputError('""', field, undefined, 'the path is empty; give a file path');
   const hint = ERROR_CODE_HINTS[code];
   return hint === undefined ? undefined : new InputError(path, field, undefined, hint);
 }
 
 /** Stats `path`, or returns undefined when nothing exists there; other failures become InputErrors. */
 export function statPath(path: string, field: string): Stats | undefined {
+  // Node reports an empty path as a missing file named "", which reads as a broken message.
+  if (path === '') throw new InputError('""', field, undefined, 'the path is empty; give a file path');
   try {
     return statSync(path, { throwIfNoEntry: false });
   } catch (error) {

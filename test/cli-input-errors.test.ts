@@ -283,6 +283,13 @@ describe('input paths', () => {
     expectInputError(run([...args, '--mapping', casePath(SIMBA_CASE, 'map.yaml')]), 'the path is too long');
   });
 
+  it('rejects empty paths', () => {
+    const args = simbaArgs('evaluate');
+    args[2] = '';
+    expectInputError(run([...args, '--mapping', casePath(SIMBA_CASE, 'map.yaml')]), '"": file: the path is empty');
+    expectInputError(run(['pareto', '--db', '']), '"": db: the path is empty');
+  });
+
   it('rejects a folder as the sweep spec', () => {
     expectInputError(run(['sweep', 'run', folder]), `${folder}: file: is a folder, not a file`);
   });

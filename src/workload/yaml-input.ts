@@ -24,6 +24,7 @@ export function parseYamlText(text: string, file: string): unknown {
 
 /** Read a text file; a missing or unreadable file becomes an InputError. */
 export function readTextFile(path: string): string {
+  if (path === '') throw new InputError('""', 'file', undefined, 'the path is empty; give the path of a YAML file');
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
