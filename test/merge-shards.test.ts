@@ -215,6 +215,26 @@ describe('results merge', () => {
     expect(() => mergeResults(shardDbs[0], [shardDbs[0], shardDbs[1]])).toThrow(/is also the output database/);
   });
 
+  it('replaces a done job only by a mapping better in cycles and energy', () => {
+    const merged = join(fixture.dir, 'better.sqlite');
+    mergeResults(merged, shardDbs);
+    const [better, mixed] = (jobResults(shardDbs[0]) as unknown[][]).map((row) => row[0] as string);
+    const retried = join(fixture.dir, 'retried.shard-0.sqlite');
+    copyFileSync(shardDbs[0], retried);
+    const edit = new Database(retried);
+    edit.prepare('UPDATE jobs SET cycles = cycles - 1, energy_pj = energy_pj * 0.5 WHERE key = ?').run(better);
+    edit.prepare('UPDATE jobs SET cycles = cycles + 1, energy_pj = energy_pj * 0.5 WHERE key = ?').run(mixed);
+    edit.close();
+    const rowOf = (path: string, key: string) => (jobResults(path) as unknown[][]).find((row) => row[0] === key);
+    const mixedBefore = rowOf(merged, mixed);
+
+    const summary = mergeResults(merged, [retried]);
+
+    expect(summary.replaced).toBe(1);
+    expect(rowOf(merged, better)).toEqual(rowOf(retried, better));
+    expect(rowOf(merged, mixed)).toEqual(mixedBefore);
+  });
+
   it('keeps failed jobs with their reasons, and a later result replaces them', async () => {
     const shard0 = shardPlan(plan, { index: 0, count: SHARDS });
     const failingLayer = shard0.jobs[0].layerKey;

@@ -20,7 +20,7 @@ export interface MergeSummary {
   skipped: string[];
   /** Job rows new to the output. */
   added: number;
-  /** Failed jobs of the output replaced by an input's result. */
+  /** Jobs of the output replaced by an input's result: failed ones by a done one, done ones by a better one. */
   replaced: number;
   /** Job rows the output already had. */
   unchanged: number;
@@ -196,8 +196,10 @@ const JOB_COLUMNS = 'key, status, reason, mapper_status, solve_seconds, worker_s
 
 /**
  * Copies the rows of the sweep's jobs. A job the output lacks is added. A failed job of the
- * output is replaced when the input has it done (a later retry succeeded). Otherwise the
- * output's row stays, so merging an input twice changes nothing.
+ * output is replaced when the input has it done (a later retry succeeded), and a done job when
+ * the input's mapping takes fewer cycles and less energy, one of them strictly (a retry of
+ * time-limited jobs found a better one; this needs no objective, as no objective gets worse).
+ * Otherwise the output's row stays, so merging an input twice changes nothing.
  */
 function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; replaced: number; unchanged: number } {
   const rows = source.prepare(`
@@ -206,18 +208,20 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; r
       SELECT pj.job_key FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id WHERE dp.sweep_id = ?
     )
     ORDER BY key`).raw().iterate(sourceSweepId) as IterableIterator<unknown[]>;
-  const statusOf = db.prepare('SELECT status FROM jobs WHERE key = ?').pluck();
+  const currentOf = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
   const placeholders = JOB_COLUMNS.split(',').map(() => '?').join(', ');
   const insert = db.prepare(`INSERT OR REPLACE INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders})`);
 
   const counts = { added: 0, replaced: 0, unchanged: 0 };
   for (const row of rows) {
     const [key, status] = row as [string, string];
-    const current = statusOf.get(key) as string | undefined;
+    const cycles = row[7] as number | null;
+    const energyPJ = row[8] as number | null;
+    const current = currentOf.get(key) as { status: string; cycles: number | null; energyPJ: number | null } | undefined;
     if (current === undefined) {
       insert.run(...row);
       counts.added++;
-    } else if (current === 'failed' && status === 'done') {
+    } else if (status === 'done' && (current.status === 'failed' || isParetoBetter({ cycles, energyPJ }, current))) {
       insert.run(...row);
       counts.replaced++;
     } else {
@@ -225,4 +229,11 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; r
     }
   }
   return counts;
+}
+
+/** True when `candidate` takes no more cycles and no more energy than `incumbent`, and fewer of one. */
+function isParetoBetter(candidate: { cycles: number | null; energyPJ: number | null }, incumbent: { cycles: number | null; energyPJ: number | null }): boolean {
+  if (candidate.cycles === null || candidate.energyPJ === null || incumbent.cycles === null || incumbent.energyPJ === null) return false;
+  const noWorse = candidate.cycles <= incumbent.cycles && candidate.energyPJ <= incumbent.energyPJ;
+  return noWorse && (candidate.cycles < incumbent.cycles || candidate.energyPJ < incumbent.energyPJ);
 }

@@ -19,7 +19,8 @@ export function registerResultsCommand(program: Command): void {
       'Copy the design points, layers and job results of every input into OUT, then rebuild the per-network ' +
         'results, so `cosa pareto` and `cosa sweep status` read OUT as after a run on one machine. Every input ' +
         'must hold the same sweep spec and schema version. Merging is idempotent: a job already in OUT keeps ' +
-        'its row, except that a failed job is replaced by an input that has it done. Failed jobs keep their reasons.',
+        'its row, except that a failed job is replaced by an input that has it done, and a done job by an input whose ' +
+        'mapping takes fewer cycles and less energy (one of them strictly). Failed jobs keep their reasons.',
     )
     .action(runAction(resultsMergeCommand));
 }
@@ -29,7 +30,7 @@ export function resultsMergeCommand(output: string, inputs: string[]): number {
   for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
   process.stdout.write(
     `merged ${summary.merged} ${summary.merged === 1 ? 'database' : 'databases'} of sweep ${summary.sweepName} into ${output}: ` +
-      `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'failed job')} replaced by results, ${summary.unchanged} already there\n`,
+      `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'job')} replaced by better results, ${summary.unchanged} already there\n`,
   );
 
   const db = openStore(output, { readonly: true });
