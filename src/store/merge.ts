@@ -196,9 +196,9 @@ const JOB_COLUMNS = 'key, status, reason, mapper_status, solve_seconds, worker_s
 
 /**
  * Copies the rows of the sweep's jobs. A job the output lacks is added. A failed job of the
- * output is replaced when the input has it done (a later retry succeeded), and a done job when
- * the input's mapping takes fewer cycles and less energy, one of them strictly (a retry of
- * time-limited jobs found a better one; this needs no objective, as no objective gets worse).
+ * output is replaced when the input has it done, because a later retry succeeded. A done job is
+ * replaced when the input's mapping takes fewer cycles and less energy, one of them strictly, as
+ * after a retry of time-limited jobs. That rule needs no objective, because none gets worse.
  * Otherwise the output's row stays, so merging an input twice changes nothing.
  */
 function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; replaced: number; unchanged: number } {
