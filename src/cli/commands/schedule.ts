@@ -55,7 +55,9 @@ Exit status:
 
 With --json the output is the cost model's JSON for the mapping plus a "schedule" object:
 mapper, status (optimal, sampled, time_limit, infeasible, no_incumbent), solve_seconds, mip_objective,
-mip_bound and gap (HiGHS's relative gap of the log-space objective; CoSA only).`;
+mip_bound and gap (HiGHS's relative gap of the log-space objective; CoSA only). For CoSA, time_limit
+means that --time-limit stopped the solve or the local search after it, so a longer limit may
+give a better mapping.`;
 
 export function registerScheduleCommand(program: Command): void {
   program
