@@ -498,6 +498,15 @@ describe('invalid mappings', () => {
       error: "ERROR: couldn't map level MAC: mapped max Arithmetic instances 4 exceeds hardware instances 2",
     },
     {
+      // 2^32 children of one fan-out: the check must come before any per-child work.
+      label: 'astronomic fan-out',
+      arch: TWO_PES,
+      problem: 'C: 65536, K: 65536',
+      mapping: `mapping:
+      - {target: GB, type: spatial, factors: C65536 K65536, permutation: KCRSPQN}`,
+      error: "ERROR: couldn't map level MAC: mapped max Arithmetic instances 4294967296 exceeds hardware instances 2",
+    },
+    {
       // K8 all on X: 8 MACs of 16, but the MAC mesh is 4 wide.
       label: 'arithmetic X expansion',
       arch: MESH,

@@ -35,6 +35,11 @@ interface TileState {
   replication: number;
 }
 
+/** Words of `dataSpace` in one instance's tile at storage level `level`, as if the level kept it. */
+export function levelTileSize(layer: Layer, nest: Nest, dataSpace: DataSpace, level: number): number {
+  return volume(projectExtents(layer, dataSpace, extentsUpTo(nest, nest.boundary[level])));
+}
+
 export function computeAccessCounts(
   arch: Architecture,
   layer: Layer,
@@ -46,7 +51,7 @@ export function computeAccessCounts(
   const tiles: TileState[] = [];
 
   for (let level = 0; level < levels; level++) {
-    const size = volume(projectExtents(layer, dataSpace, extentsUpTo(nest, nest.boundary[level])));
+    const size = levelTileSize(layer, nest, dataSpace, level);
     const range = nest.spatial[level];
     const spatialSize =
       range === undefined ? undefined : volume(projectExtents(layer, dataSpace, extentsUpTo(nest, range[1])));
