@@ -47,7 +47,8 @@ export function randomComposition(count: number, parts: number, rng: () => numbe
   return split;
 }
 
-function shuffled(rng: () => number): Dimension[] {
+/** Returns the seven dimensions in a uniformly random order. */
+export function shuffledDimensions(rng: () => number): Dimension[] {
   const order = [...DIMENSIONS];
   for (let k = order.length - 1; k > 0; k--) {
     const pick = Math.floor(rng() * (k + 1));
@@ -59,7 +60,7 @@ function shuffled(rng: () => number): Dimension[] {
 /** Draws one mapping uniformly from the map space; undefined when the pre-check rejects it. */
 export function drawMapping(arch: Architecture, layer: Layer, keep: KeepPattern, slots: Slot[], groups: PrimeGroup[], rng: () => number): Mapping | undefined {
   const placement = groups.map((group) => randomComposition(group.count, slots.length, rng));
-  const permutations = arch.levels.map(() => shuffled(rng));
+  const permutations = arch.levels.map(() => shuffledDimensions(rng));
   const mapping = placementToMapping(slots, groups, placement, permutations, keep);
   if (mapping === undefined || precheckMapping(arch, layer, mapping) !== undefined) return undefined;
   return mapping;

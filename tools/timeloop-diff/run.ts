@@ -12,14 +12,14 @@ import { parseArgs } from 'node:util';
 import { parseMapspaceKeep, type KeepPattern } from '../../src/arch/bypass.js';
 import { loadArchitecture } from '../../src/arch/load.js';
 import type { Architecture } from '../../src/arch/types.js';
-import { createRng, randomComposition } from '../../src/mappers/random.js';
+import { createRng, randomComposition, shuffledDimensions } from '../../src/mappers/random.js';
 import { mappingSlots, placementToMapping, primeGroups } from '../../src/mappers/space.js';
 import type { Mapping } from '../../src/mapping/types.js';
 import { parseMapping } from '../../src/mapping/parse.js';
 import { writeMappingYaml } from '../../src/mapping/write.js';
 import { evaluate } from '../../src/model/evaluate.js';
 import type { Evaluation } from '../../src/model/types.js';
-import { DIMENSIONS, type Dimension, type Layer } from '../../src/workload/layer.js';
+import type { Layer } from '../../src/workload/layer.js';
 import { parseProblem } from '../../src/workload/problem.js';
 import { pick, randomDesign, type Rng } from './random-design.js';
 import { parseTimeloopStats, type TimeloopStats } from './stats.js';
@@ -179,15 +179,6 @@ function drawMapping(rng: Rng, arch: Architecture, layer: Layer, keep: KeepPatte
     if (mapping !== undefined && (allowInvalid || evaluate(arch, layer, mapping).ok)) return mapping;
   }
   return undefined;
-}
-
-function shuffledDimensions(rng: Rng): Dimension[] {
-  const order = [...DIMENSIONS];
-  for (let index = order.length - 1; index > 0; index--) {
-    const other = Math.floor(rng() * (index + 1));
-    [order[index], order[other]] = [order[other], order[index]];
-  }
-  return order;
 }
 
 /** Lists every figure on which the model and Timeloop disagree. */
