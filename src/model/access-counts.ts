@@ -35,23 +35,25 @@ interface TileState {
   replication: number;
 }
 
-/** Words of `dataSpace` in one instance's tile at storage level `level`, as if the level kept it. */
-export function levelTileSize(layer: Layer, nest: Nest, dataSpace: DataSpace, level: number): number {
-  return volume(projectExtents(layer, dataSpace, extentsUpTo(nest, nest.boundary[level])));
+/** Returns the words of `dataSpace` in one instance's tile at each storage level, as if every level kept it. */
+export function levelTileSizes(layer: Layer, nest: Nest, dataSpace: DataSpace): number[] {
+  return nest.boundary.map((boundary) => volume(projectExtents(layer, dataSpace, extentsUpTo(nest, boundary))));
 }
 
+/** Counts accesses per storage level; `sizes` are the data space's levelTileSizes. */
 export function computeAccessCounts(
   arch: Architecture,
   layer: Layer,
   nest: Nest,
   dataSpace: DataSpace,
   keep: boolean[],
+  sizes: readonly number[],
 ): LevelAccesses[] {
   const levels = arch.levels.length;
   const tiles: TileState[] = [];
 
   for (let level = 0; level < levels; level++) {
-    const size = levelTileSize(layer, nest, dataSpace, level);
+    const size = sizes[level];
     const range = nest.spatial[level];
     const spatialSize =
       range === undefined ? undefined : volume(projectExtents(layer, dataSpace, extentsUpTo(nest, range[1])));

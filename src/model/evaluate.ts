@@ -4,7 +4,7 @@ import type { Architecture, StorageLevel } from '../arch/types.js';
 import { checkFactorProducts } from '../mapping/validate.js';
 import type { Mapping } from '../mapping/types.js';
 import { DATA_SPACES, macCount, type DataSpace, type Layer } from '../workload/layer.js';
-import { computeAccessCounts, levelTileSize, type LevelAccesses } from './access-counts.js';
+import { computeAccessCounts, levelTileSizes, type LevelAccesses } from './access-counts.js';
 import { firstMappingError } from './checks.js';
 import { buildNest, spatialExpansionAbove, temporalProduct } from './nest.js';
 import type { DataSpaceStats, EvaluationResult, LevelStats } from './types.js';
@@ -24,8 +24,9 @@ export function evaluate(arch: Architecture, layer: Layer, mapping: Mapping): Ev
   // The checks need only tile sizes, so they run before the access counts: those enumerate the
   // children of each spatial fan-out, which an invalid mapping can make astronomically many.
   const nest = buildNest(mapping);
+  const tileSizes = Object.fromEntries(DATA_SPACES.map((dataSpace) => [dataSpace, levelTileSizes(layer, nest, dataSpace)])) as Record<DataSpace, number[]>;
   const use = mapping.levels.map((levelMapping, level) => ({
-    utilizedCapacity: DATA_SPACES.reduce((sum, dataSpace) => sum + (levelMapping.keep[dataSpace] ? levelTileSize(layer, nest, dataSpace, level) : 0), 0),
+    utilizedCapacity: DATA_SPACES.reduce((sum, dataSpace) => sum + (levelMapping.keep[dataSpace] ? tileSizes[dataSpace][level] : 0), 0),
   }));
   const mappingError = firstMappingError(arch, nest, use);
   if (mappingError !== undefined) return { ok: false, error: mappingError };
@@ -33,7 +34,7 @@ export function evaluate(arch: Architecture, layer: Layer, mapping: Mapping): Ev
   const counts = {} as Record<DataSpace, LevelAccesses[]>;
   for (const dataSpace of DATA_SPACES) {
     const keep = mapping.levels.map((level) => level.keep[dataSpace]);
-    counts[dataSpace] = computeAccessCounts(arch, layer, nest, dataSpace, keep);
+    counts[dataSpace] = computeAccessCounts(arch, layer, nest, dataSpace, keep, tileSizes[dataSpace]);
   }
 
   const computeCycles = temporalProduct(nest);
