@@ -2,6 +2,7 @@
 // script (client-page.ts) fills the chart containers and wires the selects and the table.
 import { formatNumber, formatParameters } from './client-charts.js';
 import type { ReportPoint, NetworkReport, ReportData } from './data.js';
+import { countOf } from '../plural.js';
 
 /** Failed layers listed one by one in the status section; the rest are only counted by reason. */
 const MAX_LISTED_FAILURES = 200;
@@ -112,11 +113,10 @@ ${paretoTable(network, data.parameterNames)}
 </section>`;
 }
 
-/** A paragraph on the done jobs that stopped at the time limit, or nothing when there are none. */
+/** Returns a paragraph on the done jobs that stopped at the time limit, or nothing when there are none. */
 function timeLimitNote(timeLimited: number): string {
   if (timeLimited === 0) return '';
-  const jobs = timeLimited === 1 ? '1 done job' : `${timeLimited} done jobs`;
-  return `<p class="time-limited">${jobs} stopped at the mapper's time limit (mapper status time_limit) with the best mapping found by then, which may be worse on a busy machine. Raise <code>mapper.time_limit_s</code>, or solve them again with <code>cosa sweep run SPEC --db FILE --retry-time-limited</code>.</p>`;
+  return `<p class="time-limited">${countOf(timeLimited, 'done job')} stopped at the mapper's time limit (mapper status time_limit) with the best mapping found by then, which may be worse on a busy machine. Raise <code>mapper.time_limit_s</code>, or solve them again with <code>cosa sweep run SPEC --db FILE --retry-time-limited</code>.</p>`;
 }
 
 export function statusSection(data: ReportData): string {

@@ -1,5 +1,6 @@
 // Progress of a sweep run: a cli-progress bar on a terminal, plain log lines otherwise.
 import cliProgress from 'cli-progress';
+import { countOf } from '../plural.js';
 
 export interface ProgressCounts {
   /** Jobs this run has to solve (finished jobs from earlier runs excluded). */
@@ -90,7 +91,7 @@ export function lineReporter(write: (line: string) => void = (line) => process.s
     start(counts) {
       startMs = Date.now();
       lastMs = startMs;
-      write(`started: ${counts.total} ${counts.total === 1 ? 'job' : 'jobs'} to run`);
+      write(`started: ${countOf(counts.total, 'job')} to run`);
     },
     update(counts) {
       if (Date.now() - lastMs < intervalS * 1000) return;

@@ -7,6 +7,7 @@ import { jobResultWriter } from '../store/write.js';
 import { reasonPattern } from './failure-reasons.js';
 import type { ProgressCounts, ProgressReporter } from './progress.js';
 import type { JobResult } from './worker.js';
+import { countOf } from '../plural.js';
 
 /** How many failed jobs are logged in full; after them, only the first job of each new kind of reason. */
 const FAILURES_LOGGED_IN_FULL = 5;
@@ -67,8 +68,7 @@ export class ResultRecorder {
     clearInterval(this.timer);
     this.flush();
     if (this.failuresNotLogged > 0) {
-      const jobs = this.failuresNotLogged === 1 ? '1 more failed job' : `${this.failuresNotLogged} more failed jobs`;
-      this.options.progress?.log(`${jobs} not listed, each with a reason of a kind listed above`);
+      this.options.progress?.log(`${countOf(this.failuresNotLogged, 'more failed job')} not listed, each with a reason of a kind listed above`);
     }
   }
 

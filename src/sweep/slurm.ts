@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { InputError } from '../input-error.js';
+import { countOf } from '../plural.js';
 
 export interface SlurmSettings {
   /** Absolute path of the sweep spec. */
@@ -125,7 +126,7 @@ export function arrayScript(settings: SlurmSettings): string {
   return [
     '#!/bin/bash',
     `# Sweep ${settings.sweepName} as a Slurm job array: task I runs shard I of ${settings.tasks} of the jobs`,
-    `# with ${settings.cpusPerTask} worker ${settings.cpusPerTask === 1 ? 'thread' : 'threads'} into ${paths.shardDatabase('I')}.`,
+    `# with ${countOf(settings.cpusPerTask, 'worker thread')} into ${paths.shardDatabase('I')}.`,
     '# A task that stopped early resumes its own database when resubmitted:',
     `#   sbatch --array=I ${paths.arrayScript}`,
     `#SBATCH --job-name=cosa-${settings.sweepName}`,

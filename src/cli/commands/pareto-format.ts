@@ -1,7 +1,7 @@
 // Printing a Pareto front as a table, JSON or CSV; shared by `cosa pareto` and `cosa sweep run`.
 import type { ParetoFront } from '../../store/queries.js';
 import type { TimeLimitedUse } from '../../store/time-limited.js';
-import { countOf } from '../plural.js';
+import { countOf } from '../../plural.js';
 import { formatTable } from '../table.js';
 import { csvLine } from './export-csv.js';
 
@@ -28,8 +28,8 @@ export function formatFrontTable(front: ParetoFront, parameterNames: string[]): 
 }
 
 /**
- * The parameter columns of the front table: those that vary across the sweep's design points
- * (`varying`, from varyingParameters), and none for a sweep of one design point.
+ * Returns the parameter columns of the front table: those that vary across the sweep's design
+ * points (`varying`, from varyingParameters), and none for a sweep of one design point.
  */
 export function tableParameters(front: ParetoFront, varying: string[]): string[] {
   return front.considered + front.incomplete <= 1 ? [] : varying;
@@ -43,8 +43,8 @@ export function frontSummary(front: ParetoFront, network: string | undefined): s
 }
 
 /**
- * One line for a front without design points: none has a result for every layer yet. It says
- * how to finish the pending jobs (`rerun`) and where the failure reasons are.
+ * Returns the line for a front without design points, when none has a result for every layer
+ * yet. It names the command that finishes the pending jobs (`rerun`) and where the failure reasons are.
  */
 export function emptyFrontLine(front: ParetoFront, counts: { failed: number; pending: number }, rerun: string, status: string): string {
   const steps: string[] = [];

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { defaultReportPath, writeReport } from '../../report/index.js';
 import { runAction } from '../errors.js';
-import { countOf } from '../plural.js';
+import { countOf } from '../../plural.js';
 
 interface ReportCommandOptions {
   db: string;

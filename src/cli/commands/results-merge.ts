@@ -5,7 +5,7 @@ import { mergeResults } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/queries.js';
 import { runAction } from '../errors.js';
-import { countOf } from '../plural.js';
+import { countOf } from '../../plural.js';
 
 export function registerResultsCommand(program: Command): void {
   const results = program.command('results').summary('merge results databases').description('Work on results databases as files.');
@@ -29,7 +29,7 @@ export function resultsMergeCommand(output: string, inputs: string[]): number {
   const summary = mergeResults(output, inputs);
   for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
   process.stdout.write(
-    `merged ${summary.merged} ${summary.merged === 1 ? 'database' : 'databases'} of sweep ${summary.sweepName} into ${output}: ` +
+    `merged ${countOf(summary.merged, 'database')} of sweep ${summary.sweepName} into ${output}: ` +
       `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'job')} replaced by better results, ${summary.unchanged} already there\n`,
   );
 

@@ -4,7 +4,7 @@ import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCoun
 import type { Db } from '../../store/open.js';
 import { timeLimitedByNetwork, timeLimitedJobCount } from '../../store/time-limited.js';
 import { groupReasons } from '../../sweep/failure-reasons.js';
-import { countOf } from '../plural.js';
+import { countOf } from '../../plural.js';
 import { formatTable } from '../table.js';
 
 export interface StatusOptions {

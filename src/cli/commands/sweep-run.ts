@@ -16,7 +16,7 @@ import { parseShard, shardPlan, type Shard } from '../../sweep/shard.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
 import { ignoreClosedPipes } from '../closed-pipes.js';
 import { EXIT_FAILURE } from '../errors.js';
-import { countOf } from '../plural.js';
+import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
 
 export interface SweepRunOptions {

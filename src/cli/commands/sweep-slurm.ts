@@ -12,7 +12,7 @@ import { assignShards } from '../../sweep/shard.js';
 import { arrayScript, checkSlurmTime, cosaEntryPoint, groupSbatchOptions, mergeScript, sbatch, slurmPaths, type SlurmSettings } from '../../sweep/slurm.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
 import { runAction } from '../errors.js';
-import { countOf } from '../plural.js';
+import { countOf } from '../../plural.js';
 
 export interface SweepSlurmOptions {
   tasks: string;
@@ -99,7 +99,7 @@ export function sweepSlurmCommand(specPath: string, extraWords: string[], option
   for (const shard of assignShards(plan.jobs, settings.tasks)) sizes[shard]++;
   const lines = [
     `sweep ${spec.name}: ${countOf(plan.jobs.length, 'unique job')} in ${countOf(settings.tasks, 'shard')} of ${Math.min(...sizes)} to ${countOf(Math.max(...sizes), 'job')}`,
-    `wrote ${paths.arrayScript}: task I runs shard I with ${settings.cpusPerTask} worker ${settings.cpusPerTask === 1 ? 'thread' : 'threads'} into ${paths.shardDatabase('I')}`,
+    `wrote ${paths.arrayScript}: task I runs shard I with ${countOf(settings.cpusPerTask, 'worker thread')} into ${paths.shardDatabase('I')}`,
     `wrote ${paths.mergeScript}: merges the shards into ${paths.mergedDatabase}`,
     `logs: ${paths.logDir}/`,
   ];
