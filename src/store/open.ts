@@ -68,10 +68,10 @@ function notADatabaseError(error: unknown, path: string, create: boolean): Input
   return notAResultsDatabase(path, (error as Error).message, create);
 }
 
-/** The one message for a file that is not a results database; `why` goes in brackets. */
-function notAResultsDatabase(path: string, why: string, create: boolean): InputError {
+/** Builds the one error for a file that is not a results database, with the cause in brackets. */
+function notAResultsDatabase(path: string, cause: string, create: boolean): InputError {
   const next = create ? 'give a results database of `cosa sweep run` or a new file name' : 'pass the .sqlite file that `cosa sweep run` wrote';
-  return new InputError(path, 'db', undefined, `is not a results database (${why}); ${next}`);
+  return new InputError(path, 'db', undefined, `is not a results database (${cause}); ${next}`);
 }
 
 function ensureSchema(db: Db, path: string, readonly: boolean): void {

@@ -14,7 +14,7 @@ import { solveModel } from './solver.js';
 export const DEFAULT_MIP_REL_GAP = 0.01;
 export const DEFAULT_TIME_LIMIT_S = 10;
 
-/** Least time given to HiGHS, in seconds, even when building the program used up the limit. */
+/** Minimum time given to HiGHS, in seconds, even when building the program used up the limit. */
 const MIN_SOLVE_S = 0.01;
 
 /**
