@@ -49,6 +49,8 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
   );
   let bar: cliProgress.SingleBar | undefined;
   let startMs = Date.now();
+  // The multibar prints logged lines only when it redraws: not before start, nor after stop.
+  let stopped = false;
 
   const payload = (counts: ProgressCounts) => {
     const jobsPerSecond = rate(counts, startMs);
@@ -65,11 +67,13 @@ export function barReporter(stream: NodeJS.WriteStream = process.stderr): Progre
       bar?.update(counts.done + counts.failed, payload(counts));
     },
     log(line) {
-      multibar.log(`${line}\n`);
+      if (bar === undefined || stopped) stream.write(`${line}\n`);
+      else multibar.log(`${line}\n`);
     },
     stop(counts) {
       bar?.update(counts.done + counts.failed, payload(counts));
       multibar.stop();
+      stopped = true;
     },
   };
 }
