@@ -210,7 +210,12 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; r
     ORDER BY key`).raw().iterate(sourceSweepId) as IterableIterator<unknown[]>;
   const currentOf = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
   const placeholders = JOB_COLUMNS.split(',').map(() => '?').join(', ');
-  const insert = db.prepare(`INSERT OR REPLACE INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders})`);
+  const insertJob = db.prepare(`INSERT OR REPLACE INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders})`);
+  const copyShared = sharedMappingCopier(source, db);
+  const insert = (row: unknown[]) => {
+    insertJob.run(...row);
+    copyShared(row[0] as string);
+  };
 
   const counts = { added: 0, replaced: 0, unchanged: 0 };
   for (const row of rows) {
@@ -219,16 +224,34 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; r
     const energyPJ = row[8] as number | null;
     const current = currentOf.get(key) as { status: string; cycles: number | null; energyPJ: number | null } | undefined;
     if (current === undefined) {
-      insert.run(...row);
+      insert(row);
       counts.added++;
     } else if (status === 'done' && (current.status === 'failed' || isParetoBetter({ cycles, energyPJ }, current))) {
-      insert.run(...row);
+      insert(row);
       counts.replaced++;
     } else {
       counts.unchanged++;
     }
   }
   return counts;
+}
+
+const SHARED_COLUMNS = 'job_key, source_job_key, mapper_cycles, mapper_energy_pj, mapper_mapping_yaml, shared_at';
+
+/**
+ * Returns a function that gives a job copied into `db` the record of a shared mapping that it has in
+ * `source`, or none. A database written before that record existed has no shared_mappings table.
+ */
+function sharedMappingCopier(source: Db, db: Db): (jobKey: string) => void {
+  const hasTable = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
+  const read = hasTable ? source.prepare(`SELECT ${SHARED_COLUMNS} FROM shared_mappings WHERE job_key = ?`).raw() : undefined;
+  const remove = db.prepare('DELETE FROM shared_mappings WHERE job_key = ?');
+  const insert = db.prepare(`INSERT INTO shared_mappings (${SHARED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
+  return (jobKey) => {
+    remove.run(jobKey);
+    const row = read?.get(jobKey) as unknown[] | undefined;
+    if (row !== undefined) insert.run(...row);
+  };
 }
 
 /** True when `candidate` takes no more cycles and no more energy than `incumbent`, and fewer of one. */

@@ -4,6 +4,23 @@
 
 export const SCHEMA_VERSION = 1;
 
+/**
+ * Jobs whose mapping was replaced by a neighbouring design point's (src/sweep/neighbours.ts), with
+ * the figures and mapping their own mapper found. Added after version 1 without a version change:
+ * older databases get the table when they are next opened for writing, and older readers ignore it.
+ */
+export const SHARED_MAPPINGS_SQL = `
+CREATE TABLE IF NOT EXISTS shared_mappings (
+  job_key TEXT PRIMARY KEY,
+  -- The job whose mapper first found the mapping now stored in jobs.
+  source_job_key TEXT NOT NULL,
+  mapper_cycles REAL NOT NULL,
+  mapper_energy_pj REAL NOT NULL,
+  mapper_mapping_yaml TEXT NOT NULL,
+  shared_at TEXT NOT NULL
+);
+`;
+
 export const SCHEMA_SQL = `
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
@@ -93,4 +110,4 @@ CREATE TABLE network_results (
   PRIMARY KEY (sweep_id, network, design_point_id)
 ) WITHOUT ROWID;
 CREATE INDEX network_results_by_point ON network_results (design_point_id, network);
-`;
+${SHARED_MAPPINGS_SQL}`;

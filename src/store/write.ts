@@ -93,6 +93,7 @@ export function finishedJobKeys(db: Db, keys: readonly string[], rules: ReuseRul
  * Returns a function that stores a batch of job results in one transaction. A done job solved
  * again (a retry) keeps its stored mapping and figures when they are better by the job's objective
  * than the new ones, and takes the new run's mapper status. A failed retry never replaces it.
+ * The stored mapping may be one shared from a neighbouring design point (src/store/share.ts).
  */
 export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void {
   const stored = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
@@ -102,6 +103,8 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
       energy_pj, mapping_yaml, evaluation_json, finished_at)
     VALUES (@key, @status, @reason, @mapperStatus, @solveSeconds, @workerSeconds, @gap, @cycles, @energyPJ,
       @mappingYaml, @evaluationJson, @finishedAt)`);
+  // A job's own new result replaces a mapping shared from a neighbour, and with it that record.
+  const dropShared = db.prepare('DELETE FROM shared_mappings WHERE job_key = ?');
   return db.transaction((results: readonly JobResult[]) => {
     const finishedAt = new Date().toISOString();
     for (const result of results) {
@@ -117,6 +120,7 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
         ...withoutUndefined(result),
         finishedAt,
       });
+      dropShared.run(result.key);
     }
   });
 }

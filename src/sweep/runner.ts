@@ -9,6 +9,7 @@ import { Piscina } from 'piscina';
 
 import type { MapperName } from '../mappers/types.js';
 import type { Db } from '../store/open.js';
+import { shareSweepMappings, type ShareSummary } from '../store/share.js';
 import { finishedJobKeys, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../store/write.js';
 import type { SweepJob, SweepPlan } from './planner.js';
 import type { ProgressReporter } from './progress.js';
@@ -30,6 +31,11 @@ export interface RunOptions {
   /** Results are written when this many are buffered, or after flushIntervalMs. */
   flushBatch?: number;
   flushIntervalMs?: number;
+  /**
+   * After the jobs, give each job the best mapping among its own and those of its neighbouring
+   * design points (src/store/share.ts). Default true; a shard leaves it to the merge.
+   */
+  shareMappings?: boolean;
 }
 
 export interface RunSummary {
@@ -49,6 +55,8 @@ export interface RunSummary {
   roundTripS: number;
   /** Time the main thread spent writing results to the database. */
   writeS: number;
+  /** The mapping exchange between neighbouring design points, unless skipped or interrupted. */
+  shared?: ShareSummary;
 }
 
 /**
@@ -128,8 +136,15 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     if (started) options.progress?.stop(recorder.counts);
   }
 
+  let shared: ShareSummary | undefined;
+  if (!interrupted && options.shareMappings !== false && plan.points.length > 1) {
+    options.progress?.log('sharing mappings between neighbouring design points');
+    shared = await shareSweepMappings(db, sweepId, options.signal);
+    interrupted = options.signal?.aborted === true;
+  }
+
   const { done, failed } = recorder.counts;
-  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing };
+  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing, shared };
 }
 
 /**

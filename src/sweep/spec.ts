@@ -132,6 +132,16 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
   return { file, name: raw.name, source, grid, where, networks, batch: raw.batch ?? 1, mapper, clockGHz, jobTimeoutS, specHash, text };
 }
 
+/**
+ * The mapper settings and grid axes of a spec stored in a results database. Unlike parseSweepSpec
+ * it checks no paths, which need not exist on the machine that reads the database (after a merge).
+ */
+export function storedSpecSettings(text: string, file: string): { mapper: MapperSettings; gridKeys: string[] } {
+  const parsed = specSchema.safeParse(parseYaml(text));
+  if (!parsed.success) throw new InputError(file, 'spec_text', undefined, 'the stored sweep spec is not valid; rerun the sweep into a new database');
+  return { mapper: readMapper(parsed.data, file), gridKeys: Object.keys(parsed.data.architecture.grid ?? {}) };
+}
+
 function readSource(raw: RawSpec, file: string, base: string): ArchitectureSource {
   const { design, file: archFile, mapspace, ert } = raw.architecture;
   if ((design === undefined) === (archFile === undefined)) {

@@ -1,0 +1,172 @@
+// Sharing mappings between the neighbouring design points of a stored sweep: real worker threads,
+// real HiGHS solves, real SQLite files, and the merge of shards through the CLI.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Architecture } from '../src/arch/types.js';
+import { isBetter } from '../src/mappers/space.js';
+import { parseMapping } from '../src/mapping/parse.js';
+import { evaluate } from '../src/model/evaluate.js';
+import { openStore, type Db } from '../src/store/open.js';
+import { shareSweepMappings } from '../src/store/share.js';
+import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
+import { runSweep, type RunSummary } from '../src/sweep/runner.js';
+import { shardPlan } from '../src/sweep/shard.js';
+import { loadSweepSpec } from '../src/sweep/spec.js';
+import type { Layer } from '../src/workload/layer.js';
+import { runCli } from './sweep-helpers.js';
+
+// Two ResNet-50 layers whose CoSA mappings differed most between neighbouring points of
+// sweeps/example.yaml. Without local search the jobs are deterministic and fast.
+const SPEC = `name: share
+architecture:
+  design: simba
+  grid:
+    pes: [8, 16]
+    global_buffer_kib: [32, 64, 128]
+networks: [{folder: layers}]
+mapper: {name: cosa, objective: edp, time_limit_s: 20, refine: false}
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'cosa-share-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface StoredJob {
+  key: string;
+  cycles: number;
+  energy_pJ: number;
+  mappingYaml: string;
+  architecture: Architecture;
+  layer: Layer;
+}
+
+function storedJobs(db: Db): StoredJob[] {
+  const rows = db.prepare(`
+    SELECT DISTINCT j.key AS key, j.cycles AS cycles, j.energy_pj AS energy_pJ, j.mapping_yaml AS mappingYaml,
+      dp.architecture_json AS architectureJson, l.shape_json AS shapeJson
+    FROM jobs j JOIN point_jobs pj ON pj.job_key = j.key JOIN design_points dp ON dp.id = pj.design_point_id
+    JOIN layers l ON l.sweep_id = dp.sweep_id AND l.layer_key = pj.layer_key
+    ORDER BY j.key`).all() as (StoredJob & { architectureJson: string; shapeJson: string })[];
+  return rows.map(({ architectureJson, shapeJson, ...row }) => ({ ...row, architecture: JSON.parse(architectureJson), layer: JSON.parse(shapeJson) }));
+}
+
+function latencies(db: Db): number[] {
+  return db.prepare('SELECT latency_cycles FROM network_results ORDER BY design_point_id').pluck().all() as number[];
+}
+
+async function runInto(path: string, plan: SweepPlan, shareMappings: boolean): Promise<RunSummary> {
+  const db = openStore(path, { create: true });
+  try {
+    return await runSweep(plan, db, { workers: 2, shareMappings });
+  } finally {
+    db.close();
+  }
+}
+
+describe('shared mappings in a stored sweep', () => {
+  let plan: SweepPlan;
+  let shared: RunSummary;
+  const sharedDb = join(dir, 'shared.sqlite');
+  const ownDb = join(dir, 'own.sqlite');
+
+  beforeAll(async () => {
+    mkdirSync(join(dir, 'layers'));
+    writeFileSync(join(dir, 'layers', 'a.yaml'), 'problem: {R: 1, S: 1, P: 14, Q: 14, C: 1024, K: 256, N: 1}\n');
+    writeFileSync(join(dir, 'layers', 'b.yaml'), 'problem: {R: 1, S: 1, P: 28, Q: 28, C: 512, K: 128, N: 1}\n');
+    writeFileSync(join(dir, 'share.yaml'), SPEC);
+    plan = planSweep(loadSweepSpec(join(dir, 'share.yaml')));
+    shared = await runInto(sharedDb, plan, true);
+    await runInto(ownDb, plan, false);
+  }, 240_000);
+
+  it('records the own mapper results', () => {
+    expect(shared.shared?.improved).toBeGreaterThan(0);
+    const db = openStore(sharedDb, { readonly: true });
+    const own = openStore(ownDb, { readonly: true });
+    try {
+      const records = db.prepare('SELECT job_key AS key, mapper_cycles AS cycles, mapper_energy_pj AS energy_pJ, mapper_mapping_yaml AS yaml FROM shared_mappings').all() as { key: string; cycles: number; energy_pJ: number; yaml: string }[];
+      expect(records.length).toBe(shared.shared?.improved);
+      const ownByKey = new Map(storedJobs(own).map((job) => [job.key, job]));
+      const sharedByKey = new Map(storedJobs(db).map((job) => [job.key, job]));
+      for (const record of records) {
+        // The record holds exactly what a run without sharing stores, and the shared mapping beats it.
+        expect({ cycles: record.cycles, energy_pJ: record.energy_pJ, yaml: record.yaml }).toEqual({ ...pick(ownByKey.get(record.key)!), yaml: ownByKey.get(record.key)!.mappingYaml });
+        expect(isBetter(sharedByKey.get(record.key)!, record, 'edp')).toBe(true);
+      }
+      for (const [key, job] of ownByKey) {
+        if (!records.some((record) => record.key === key)) expect(pick(sharedByKey.get(key)!)).toEqual(pick(job));
+      }
+    } finally {
+      db.close();
+      own.close();
+    }
+  });
+
+  it('stores figures matching the mappings', () => {
+    const db = openStore(sharedDb, { readonly: true });
+    try {
+      for (const job of storedJobs(db)) {
+        const mapping = parseMapping(job.mappingYaml, job.key, job.architecture, job.layer);
+        const result = evaluate(job.architecture, job.layer, mapping);
+        if (!result.ok) throw new Error(result.error);
+        expect({ cycles: result.cycles, energy_pJ: result.energy_pJ }).toEqual(pick(job));
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rebuilds the network totals', () => {
+    const db = openStore(sharedDb, { readonly: true });
+    const own = openStore(ownDb, { readonly: true });
+    try {
+      expect(latencies(db)).not.toEqual(latencies(own));
+      const sums = db.prepare(`
+        SELECT SUM(j.cycles * l.repeats) FROM design_points dp JOIN layers l ON l.sweep_id = dp.sweep_id
+        JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key JOIN jobs j ON j.key = pj.job_key
+        GROUP BY dp.id ORDER BY dp.id`).pluck().all();
+      expect(latencies(db)).toEqual(sums);
+    } finally {
+      db.close();
+      own.close();
+    }
+  });
+
+  it('changes nothing on a second pass', async () => {
+    const db = openStore(sharedDb);
+    try {
+      const before = db.prepare('SELECT * FROM shared_mappings ORDER BY job_key').all();
+      const again = await shareSweepMappings(db, 1);
+      expect(again.improved).toBe(0);
+      expect(again.evaluations).toBeGreaterThan(0);
+      expect(db.prepare('SELECT * FROM shared_mappings ORDER BY job_key').all()).toEqual(before);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('shares merged shards like one run', async () => {
+    const shards = [0, 1].map((index) => join(dir, `share.shard-${index}.sqlite`));
+    for (const [index, path] of shards.entries()) await runInto(path, shardPlan(plan, { index, count: 2 }), false);
+    const merged = join(dir, 'merged.sqlite');
+    const result = await runCli(['results', 'merge', merged, ...shards], dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`shared mappings: ${shared.shared?.improved} of 12 jobs improved`);
+
+    const db = openStore(merged, { readonly: true });
+    const single = openStore(sharedDb, { readonly: true });
+    try {
+      expect(storedJobs(db).map(pick)).toEqual(storedJobs(single).map(pick));
+      expect(latencies(db)).toEqual(latencies(single));
+    } finally {
+      db.close();
+      single.close();
+    }
+  });
+});
+
+function pick(job: { cycles: number; energy_pJ: number }): { cycles: number; energy_pJ: number } {
+  return { cycles: job.cycles, energy_pJ: job.energy_pJ };
+}
