@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { mergeResults } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/queries.js';
+import { shareSweepMappings } from '../../store/share.js';
+import { formatShareSummary } from './share-format.js';
 import { runAction } from '../errors.js';
 import { countOf } from '../../plural.js';
 
@@ -20,18 +22,29 @@ export function registerResultsCommand(program: Command): void {
         'results, so `cosa pareto` and `cosa sweep status` read OUT as after a run on one machine. Every input ' +
         'must hold the same sweep spec and schema version. Merging is idempotent: a job already in OUT keeps ' +
         'its row, except that a failed job is replaced by an input that has it done, and a done job by an input whose ' +
-        'mapping takes fewer cycles and less energy (one of them strictly). Failed jobs keep their reasons.',
+        'mapping takes fewer cycles and less energy (one of them strictly). Failed jobs keep their reasons. Then, as ' +
+        '`sweep run` does, each job takes the best mapping among its own and those of its neighbouring design points.',
     )
+    .option('--no-share-mappings', "keep every job's own mapping: do not try the mappings of neighbouring design points")
     .action(runAction(resultsMergeCommand));
 }
 
-export function resultsMergeCommand(output: string, inputs: string[]): number {
+export async function resultsMergeCommand(output: string, inputs: string[], options: { shareMappings?: boolean }): Promise<number> {
   const summary = mergeResults(output, inputs);
   for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
   process.stdout.write(
     `merged ${countOf(summary.merged, 'database')} of sweep ${summary.sweepName} into ${output}: ` +
       `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'job')} replaced by better results, ${summary.unchanged} already there\n`,
   );
+
+  if (options.shareMappings !== false) {
+    const db = openStore(output);
+    try {
+      process.stdout.write(`${formatShareSummary(await shareSweepMappings(db, summary.sweepId))}\n`);
+    } finally {
+      db.close();
+    }
+  }
 
   const db = openStore(output, { readonly: true });
   try {

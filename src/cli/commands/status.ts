@@ -2,6 +2,7 @@
 import { openStore } from '../../store/open.js';
 import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCounts, type SweepRow } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
+import { sharedJobCount } from '../../store/share.js';
 import { timeLimitedByNetwork, timeLimitedJobCount } from '../../store/time-limited.js';
 import { groupReasons } from '../../sweep/failure-reasons.js';
 import { countOf } from '../../plural.js';
@@ -41,6 +42,11 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
       `${countOf(timeLimitedTotal, 'done job')} stopped at the time limit with the best mapping found by then; on a busy machine it may be worse. ` +
         `Raise mapper.time_limit_s, or solve them again with \`cosa sweep run ${sweep.specPath} --db ${db.name} --retry-time-limited\``,
     );
+  }
+
+  const shared = sharedJobCount(db, sweep.id);
+  if (shared > 0) {
+    lines.push(`${countOf(shared, 'done job uses', 'done jobs use')} a mapping first found for a neighbouring design point, which beat their own mapper's on this hardware`);
   }
 
   // Reasons that differ only in their numbers (counts, sizes, times) are one kind, shown by one example.

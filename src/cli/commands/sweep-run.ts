@@ -18,6 +18,7 @@ import { ignoreClosedPipes } from '../closed-pipes.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
+import { formatShareSummary } from './share-format.js';
 
 export interface SweepRunOptions {
   db?: string;
@@ -26,6 +27,8 @@ export interface SweepRunOptions {
   retryTimeLimited?: boolean;
   /** `I/N`: run only shard I of N of the jobs. */
   shard?: string;
+  /** False with --no-share-mappings. */
+  shareMappings?: boolean;
 }
 
 /** Exit statuses after Ctrl-C and after SIGTERM (Slurm's time limit), as shells report them: 128 + the signal number. */
@@ -103,10 +106,13 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
 
   let exitAtOnce: number | undefined;
   try {
-    const runOptions = { workers, retryFailed: options.retryFailed, retryTimeLimited: options.retryTimeLimited, signal: controller.signal, progress: defaultReporter() };
+    // A shard holds only some of each design point's neighbours; `results merge` shares over all of them.
+    const shareMappings = options.shareMappings !== false && shard === undefined;
+    const runOptions = { workers, retryFailed: options.retryFailed, retryTimeLimited: options.retryTimeLimited, signal: controller.signal, progress: defaultReporter(), shareMappings };
     const summary = await runSweep(plan, db, runOptions);
     const reused = summary.reused > 0 ? `, ${summary.reused} reused from earlier runs` : '';
     process.stderr.write(`${countOf(summary.done, 'job')} done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
+    if (summary.shared !== undefined) process.stderr.write(`${formatShareSummary(summary.shared)}\n`);
     if (summary.failed > 0) process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
     const timeLimited = timeLimitedJobCount(db, summary.sweepId);
     if (timeLimited > 0) process.stderr.write(`${countOf(timeLimited, 'done job')} of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);

@@ -17,7 +17,9 @@ export function registerSweepCommand(program: Command): void {
       'Expand the sweep spec into design points and jobs (one per design point and layer shape), solve the jobs ' +
         'on a pool of worker threads and store the results in a SQLite database; then print the Pareto front ' +
         'over latency, energy and area. Finished jobs are kept: rerunning the same command resumes, and Ctrl-C ' +
-        'or SIGTERM stops with every finished job saved (exit status 130 or 143).',
+        'or SIGTERM stops with every finished job saved (exit status 130 or 143). After the jobs, each job takes ' +
+        'the best mapping, by the sweep\'s objective, among its own and those found for the same layer at the ' +
+        'design points that differ from its own in one grid value; the cost model checks each on its architecture.',
     )
     .addHelpText(
       'after',
@@ -35,6 +37,7 @@ Exit status:
     .option('--retry-failed', 'solve jobs that failed in an earlier run again')
     .option('--retry-time-limited', 'solve again the done jobs whose search stopped at the time limit (mapper status time_limit)')
     .option('--shard <I/N>', 'run only shard I of N (I from 0) of the jobs, split by estimated cost (default db: results/<sweep name>.shard-I.sqlite)')
+    .option('--no-share-mappings', "keep every job's own mapping: do not try the mappings of neighbouring design points (a shard never does; `results merge` does)")
     .action(runAction(sweepRunCommand));
 
   sweep
