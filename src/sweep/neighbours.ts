@@ -1,7 +1,7 @@
 // Sharing mappings between neighbouring design points of a sweep. The mapper solves each design
 // point alone, and CoSA's objective only approximates the cost model. So the mapping found for one
-// point is often better on its neighbour than the neighbour's own. In sweeps/example.yaml a third
-// of the jobs improved, by up to 1.8x in EDP. The cost model evaluates every mapping tried here on
+// point is often better on its neighbour than the neighbour's own. In sweeps/example.yaml about a
+// third of the jobs improved, by up to 1.7x to 1.8x in EDP. The cost model evaluates every mapping tried here on
 // the target's architecture, so a shared mapping is as valid as a solved one.
 import type { Architecture } from '../arch/types.js';
 import { isBetter } from '../mappers/space.js';
