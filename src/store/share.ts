@@ -31,6 +31,7 @@ export interface ShareSummary {
 
 interface JobRow {
   key: string;
+  pointId: number;
   layerKey: string;
   parametersJson: string;
   architectureJson: string;
@@ -102,7 +103,7 @@ function groupByLayer(jobs: readonly SharingJob[]): SharingJob[][] {
 /** Reads the done jobs of a sweep with their design points' grid values, architectures and mappings. */
 function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[] {
   const rows = db.prepare(`
-    SELECT j.key AS key, pj.layer_key AS layerKey, dp.parameters_json AS parametersJson,
+    SELECT j.key AS key, dp.id AS pointId, pj.layer_key AS layerKey, dp.parameters_json AS parametersJson,
       dp.architecture_json AS architectureJson, j.cycles AS cycles, j.energy_pj AS energyPJ, j.mapping_yaml AS mappingYaml
     FROM design_points dp
     JOIN point_jobs pj ON pj.design_point_id = dp.id
@@ -117,6 +118,8 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
   );
 
   const jobs = new Map<string, SharingJob>();
+  // One object per design point: a large sweep has tens of thousands of jobs but few architectures.
+  const architectures = new Map<number, Architecture>();
   // Equal mapping text on equally named levels parses to one object, which neighbours.ts then
   // evaluates once per target instead of once per design point that found it.
   const parsed = new Map<string, Mapping>();
@@ -129,7 +132,11 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
     }
     const layer = layers.get(row.layerKey);
     if (layer === undefined) continue;
-    const architecture = JSON.parse(row.architectureJson) as Architecture;
+    let architecture = architectures.get(row.pointId);
+    if (architecture === undefined) {
+      architecture = JSON.parse(row.architectureJson) as Architecture;
+      architectures.set(row.pointId, architecture);
+    }
     const cacheKey = JSON.stringify([row.layerKey, architecture.levels.map((level) => level.name), row.mappingYaml]);
     let mapping = parsed.get(cacheKey);
     if (mapping === undefined) {
