@@ -1,8 +1,9 @@
 // Sweep throughput and Pareto query time. Run after `npm run build`:
 //   node dist/bench/sweep.js
 // Prints jobs per second with 1 and 2 worker threads, the per-job time spent outside the worker
-// function (thread hand-off, result writing), and the time of a 3-objective Pareto query over
-// 1,000,000 synthetic design points stored in SQLite.
+// function (thread hand-off, result writing), the time of the mapping exchange between design
+// points, and the time of a 3-objective Pareto query over 1,000,000 synthetic design points
+// stored in SQLite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { openStore, type Db } from '../src/store/open.js';
 import { paretoIndices } from '../src/store/pareto.js';
 import { paretoFront } from '../src/store/queries.js';
+import { shareSweepMappings } from '../src/store/share.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
@@ -47,7 +49,8 @@ async function measureThroughput(plan: SweepPlan, workers: number, dir: string, 
   const db = openStore(join(dir, `throughput-${label}-${workers}.sqlite`), { create: true });
   try {
     const start = performance.now();
-    const summary = await runSweep(plan, db, { workers });
+    // The exchange between design points runs after the jobs; measureExchange times it on its own.
+    const summary = await runSweep(plan, db, { workers, shareMappings: false });
     const seconds = (performance.now() - start) / 1000;
 
     const jobs = summary.done + summary.failed;
@@ -55,6 +58,19 @@ async function measureThroughput(plan: SweepPlan, workers: number, dir: string, 
     const overheadMs = ((summary.roundTripS - workerSeconds + summary.writeS) / jobs) * 1000;
     const timeLimited = db.prepare("SELECT COUNT(*) FROM jobs WHERE mapper_status = 'time_limit'").pluck().get() as number;
     return { workers, jobs, seconds, jobsPerSecond: jobs / seconds, overheadMs, timeLimited };
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs the mapping exchange between design points on a finished throughput database. */
+async function measureExchange(dir: string, label: string): Promise<string> {
+  const db = openStore(join(dir, `throughput-${label}-2.sqlite`));
+  try {
+    const sweepId = db.prepare('SELECT id FROM sweeps').pluck().get() as number;
+    const summary = await shareSweepMappings(db, sweepId);
+    const rate = summary.evaluations / summary.seconds;
+    return `${summary.jobs} jobs, ${summary.evaluations} evaluations in ${summary.seconds.toFixed(2)} s (${rate.toFixed(0)} per second, reading and writing included); ${summary.improved} jobs improved, by up to ${summary.bestGain.toFixed(2)}x`;
   } finally {
     db.close();
   }
@@ -130,6 +146,7 @@ export async function benchSweep(): Promise<void> {
         );
       }
       console.log(`sweep (refine ${refine ? 'on' : 'off'}): speed-up with 2 workers ${(twoWorkers.jobsPerSecond / oneWorker.jobsPerSecond).toFixed(2)}x (aim >= 1.85x)`);
+      console.log(`sweep (refine ${refine ? 'on' : 'off'}): mapping exchange between design points: ${await measureExchange(dir, label)}`);
     }
 
     const pareto = measurePareto(dir);
