@@ -134,6 +134,26 @@ describe('shared mappings in a stored sweep', () => {
     }
   });
 
+  it('exports the source point per layer', async () => {
+    const result = await runCli(['export', '--db', sharedDb, '--csv', '--layers'], dir);
+    expect(result.status, result.stderr).toBe(0);
+    const [header, ...rows] = result.stdout.trimEnd().split('\n').map((line) => line.split(','));
+    const column = header.indexOf('mapping_from_point');
+    const jobColumn = header.indexOf('job_key');
+    expect(column).toBe(header.length - 1);
+
+    const db = openStore(sharedDb, { readonly: true });
+    try {
+      const sharedKeys = new Set(db.prepare('SELECT job_key FROM shared_mappings').pluck().all() as string[]);
+      for (const row of rows) {
+        expect(row[column] !== '', row[jobColumn]).toBe(sharedKeys.has(row[jobColumn]));
+        if (row[column] !== '') expect(Number(row[column])).not.toBe(Number(row[header.indexOf('point_index')]));
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('changes nothing on a second pass', async () => {
     const db = openStore(sharedDb);
     try {
