@@ -26,6 +26,7 @@ async function job(parameters: Record<string, number>, layer: Layer): Promise<Sh
     layer,
     architecture,
     points: [parameters],
+    keep,
     mapping: result.mapping,
     cycles: result.evaluation.cycles,
     energy_pJ: result.evaluation.energy_pJ,
@@ -38,7 +39,7 @@ function differingAxes(a: Record<string, unknown>, b: Record<string, unknown>): 
 
 /** The target's mapping with its levels' keep pattern, as neighbours.ts tries it. */
 function onTarget(source: Mapping, target: SharingJob): Mapping {
-  return { levels: source.levels.map((level, index) => ({ ...level, keep: target.mapping.levels[index].keep })) };
+  return { levels: source.levels.map((level, index) => ({ ...level, keep: target.keep[index] })) };
 }
 
 describe('shareMappings', async () => {
@@ -51,7 +52,7 @@ describe('shareMappings', async () => {
   }
   const outcome = shareMappings(jobs, ['pes', 'global_buffer_kib'], 'edp');
   const byKey = new Map(jobs.map((entry) => [entry.key, entry]));
-  const finalMapping = (entry: SharingJob) => outcome.shared.find((shared) => shared.key === entry.key)?.mapping ?? entry.mapping;
+  const finalMapping = (entry: SharingJob) => outcome.shared.find((shared) => shared.key === entry.key)?.mapping ?? entry.mapping!;
 
   it('improves jobs to better valid mappings', () => {
     expect(outcome.shared.length).toBeGreaterThan(0);
@@ -70,7 +71,7 @@ describe('shareMappings', async () => {
       const target = byKey.get(shared.key)!;
       const source = byKey.get(shared.sourceKey)!;
       expect(source.layerKey).toBe(target.layerKey);
-      expect(shared.mapping.levels.map((level) => level.keep)).toEqual(target.mapping.levels.map((level) => level.keep));
+      expect(shared.mapping.levels.map((level) => level.keep)).toEqual(target.keep);
     }
   });
 
@@ -100,6 +101,20 @@ describe('shareMappings', async () => {
     const toC = chain.shared.find((shared) => shared.key === c.key);
     expect(toC?.sourceKey).toBe(a.key);
     expect(toC?.mapping.levels.map((level) => level.temporal)).toEqual(a.mapping.levels.map((level) => level.temporal));
+  });
+
+  it('gives a failed job the best valid mapping', () => {
+    const target = jobs.find((entry) => entry.layerKey === jobs[0].layerKey && entry.points[0].pes === 16 && entry.points[0].global_buffer_kib === 64)!;
+    const failed = { ...target, mapping: undefined, cycles: Infinity, energy_pJ: Infinity };
+    const group = jobs.filter((entry) => entry.layerKey === target.layerKey).map((entry) => (entry === target ? failed : entry));
+    const rescue = shareMappings(group, ['pes', 'global_buffer_kib'], 'edp').shared.find((shared) => shared.key === target.key);
+
+    expect(rescue).toBeDefined();
+    for (const neighbour of group) {
+      if (neighbour === failed || differingAxes(neighbour.points[0], target.points[0]) !== 1) continue;
+      const offered = evaluate(target.architecture, target.layer, onTarget(neighbour.mapping!, target));
+      if (offered.ok) expect(isBetter(offered, rescue!.evaluation, 'edp'), neighbour.key).toBe(false);
+    }
   });
 
   it('skips points two values apart', () => {

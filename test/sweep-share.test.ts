@@ -1,6 +1,6 @@
 // Sharing mappings between the neighbouring design points of a stored sweep: real worker threads,
 // real HiGHS solves, real SQLite files, and the merge of shards through the CLI.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,32 @@ describe('shared mappings in a stored sweep', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('rescues a failed job', async () => {
+    const path = join(dir, 'rescue.sqlite');
+    copyFileSync(ownDb, path);
+    const db = openStore(path);
+    try {
+      const key = db.prepare('SELECT key FROM jobs ORDER BY key LIMIT 1').pluck().get() as string;
+      db.prepare("UPDATE jobs SET status = 'failed', reason = 'no mapping in time', cycles = NULL, energy_pj = NULL, mapping_yaml = NULL, evaluation_json = NULL WHERE key = ?").run(key);
+      db.prepare('UPDATE network_results SET complete = 0').run();
+
+      const summary = await shareSweepMappings(db, 1);
+      expect(summary.rescued).toBe(1);
+      const job = db.prepare('SELECT status, reason, cycles FROM jobs WHERE key = ?').get(key) as { status: string; reason: string | null; cycles: number };
+      expect(job.status).toBe('done');
+      expect(job.reason).toBeNull();
+      expect(job.cycles).toBeGreaterThan(0);
+      const record = db.prepare('SELECT mapper_reason, mapper_cycles FROM shared_mappings WHERE job_key = ?').get(key);
+      expect(record).toEqual({ mapper_reason: 'no mapping in time', mapper_cycles: null });
+      expect(db.prepare('SELECT MIN(complete) FROM network_results').pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+
+    const status = await runCli(['sweep', 'status', '--db', path], dir);
+    expect(status.stdout).toContain('1 job whose own mapper failed uses a valid mapping');
   });
 
   it('shares merged shards like one run', async () => {

@@ -236,7 +236,7 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; r
   return counts;
 }
 
-const SHARED_COLUMNS = 'job_key, source_job_key, mapper_cycles, mapper_energy_pj, mapper_mapping_yaml, shared_at';
+const SHARED_COLUMNS = 'job_key, source_job_key, mapper_cycles, mapper_energy_pj, mapper_mapping_yaml, mapper_reason, shared_at';
 
 /**
  * Returns a function that gives a job copied into `db` the record of a shared mapping that it has in
@@ -246,7 +246,7 @@ function sharedMappingCopier(source: Db, db: Db): (jobKey: string) => void {
   const hasTable = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
   const read = hasTable ? source.prepare(`SELECT ${SHARED_COLUMNS} FROM shared_mappings WHERE job_key = ?`).raw() : undefined;
   const remove = db.prepare('DELETE FROM shared_mappings WHERE job_key = ?');
-  const insert = db.prepare(`INSERT INTO shared_mappings (${SHARED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO shared_mappings (${SHARED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   return (jobKey) => {
     remove.run(jobKey);
     const row = read?.get(jobKey) as unknown[] | undefined;

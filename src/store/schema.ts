@@ -6,7 +6,7 @@ export const SCHEMA_VERSION = 1;
 
 /**
  * Jobs whose mapping was replaced by a neighbouring design point's (src/sweep/neighbours.ts), with
- * the figures and mapping their own mapper found. Added after version 1 without a version change:
+ * the result of their own mapper: a mapping, or a failure that a neighbour's mapping made good. Added after version 1 without a version change:
  * older databases get the table when they are next opened for writing, and older readers ignore it.
  */
 export const SHARED_MAPPINGS_SQL = `
@@ -14,9 +14,11 @@ CREATE TABLE IF NOT EXISTS shared_mappings (
   job_key TEXT PRIMARY KEY,
   -- The job whose mapper first found the mapping now stored in jobs.
   source_job_key TEXT NOT NULL,
-  mapper_cycles REAL NOT NULL,
-  mapper_energy_pj REAL NOT NULL,
-  mapper_mapping_yaml TEXT NOT NULL,
+  -- The job's own result: cycles, energy and mapping when it was done, the reason when it failed.
+  mapper_cycles REAL,
+  mapper_energy_pj REAL,
+  mapper_mapping_yaml TEXT,
+  mapper_reason TEXT,
   shared_at TEXT NOT NULL
 );
 `;

@@ -3,6 +3,7 @@
 // point is often better on its neighbour than the neighbour's own. In sweeps/example.yaml about a
 // third of the jobs improved, by up to 1.7x to 1.8x in EDP. The cost model evaluates every mapping tried here on
 // the target's architecture, so a shared mapping is as valid as a solved one.
+import type { KeepPattern } from '../arch/bypass.js';
 import type { Architecture } from '../arch/types.js';
 import { isBetter } from '../mappers/space.js';
 import type { Objective } from '../mappers/types.js';
@@ -12,7 +13,7 @@ import type { Evaluation } from '../model/types.js';
 import type { Layer } from '../workload/layer.js';
 import type { GridValue } from './spec.js';
 
-/** One done job of a sweep: a layer shape on one architecture, with its current mapping. */
+/** One finished job of a sweep: a layer shape on one architecture, with its current mapping. */
 export interface SharingJob {
   key: string;
   layerKey: string;
@@ -21,12 +22,15 @@ export interface SharingJob {
   architecture: Architecture;
   /** Grid values of each design point that uses this job (equal hardware can appear at several points). */
   points: Record<string, GridValue>[];
-  mapping: Mapping;
+  /** The design point's bypass pattern, which a mapping taken from a neighbour adopts. */
+  keep: KeepPattern;
+  /** Undefined for a failed job, whose cycles and energy are then Infinity. */
+  mapping: Mapping | undefined;
   cycles: number;
   energy_pJ: number;
 }
 
-/** A job whose mapping is replaced by one first found for the job `sourceKey`. */
+/** A job whose mapping is replaced (or, for a failed job, given) by one first found for the job `sourceKey`. */
 export interface SharedMapping {
   key: string;
   sourceKey: string;
@@ -62,11 +66,12 @@ export function shareMappings(jobs: readonly SharingJob[], gridKeys: readonly st
     passes++;
     const offers = jobs.map((job, target) => {
       let best: { from: number; mapping: Mapping; evaluation: Evaluation } | undefined;
-      const tried = new Set<Mapping>([current[target].mapping]);
+      const tried = new Set<Mapping | undefined>([undefined, current[target].mapping]);
       for (const from of neighbours[target]) {
-        if (!changed.has(from) || tried.has(current[from].mapping)) continue;
-        tried.add(current[from].mapping);
-        const mapping = withKeep(current[from].mapping, current[target].mapping, job.architecture, jobs[from].architecture);
+        const offered = current[from].mapping;
+        if (!changed.has(from) || tried.has(offered)) continue;
+        tried.add(offered);
+        const mapping = withKeep(offered!, job, jobs[from].architecture);
         if (mapping === undefined) continue;
         evaluations++;
         const result = evaluate(job.architecture, job.layer, mapping);
@@ -85,7 +90,7 @@ export function shareMappings(jobs: readonly SharingJob[], gridKeys: readonly st
 
   const shared = jobs.flatMap((job, index) => {
     const { evaluation, mapping, source } = current[index];
-    return evaluation === undefined ? [] : [{ key: job.key, sourceKey: source, mapping, evaluation }];
+    return evaluation === undefined || mapping === undefined ? [] : [{ key: job.key, sourceKey: source, mapping, evaluation }];
   });
   return { shared, evaluations, passes };
 }
@@ -118,8 +123,8 @@ function neighbourLists(jobs: readonly SharingJob[], gridKeys: readonly string[]
  * Returns `source` with the keep pattern of `target`, because the bypass belongs to the design
  * point, not to the mapping. Returns undefined when the architectures name their levels differently.
  */
-function withKeep(source: Mapping, target: Mapping, targetArch: Architecture, sourceArch: Architecture): Mapping | undefined {
-  if (targetArch.levels.length !== sourceArch.levels.length) return undefined;
-  if (targetArch.levels.some((level, index) => level.name !== sourceArch.levels[index].name)) return undefined;
-  return { levels: source.levels.map((level, index) => ({ ...level, keep: target.levels[index].keep })) };
+function withKeep(source: Mapping, target: SharingJob, sourceArch: Architecture): Mapping | undefined {
+  const levels = target.architecture.levels;
+  if (levels.length !== sourceArch.levels.length || levels.some((level, index) => level.name !== sourceArch.levels[index].name)) return undefined;
+  return { levels: source.levels.map((level, index) => ({ ...level, keep: { ...target.keep[index] } })) };
 }

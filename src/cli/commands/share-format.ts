@@ -3,9 +3,13 @@ import { countOf } from '../../plural.js';
 import type { ShareSummary } from '../../store/share.js';
 
 export function formatShareSummary(summary: ShareSummary): string {
-  const { objective } = summary;
   const seconds = `${summary.seconds.toFixed(1)} s`;
-  if (summary.improved === 0) return `shared mappings: no job improved with a neighbouring design point's mapping (${countOf(summary.evaluations, 'evaluation')}, ${seconds})`;
-  const gain = `up to ${summary.bestGain.toFixed(2)}x lower ${objective === 'edp' ? 'EDP' : objective}`;
-  return `shared mappings: ${summary.improved} of ${countOf(summary.jobs, 'job')} improved with a neighbouring design point's mapping (${gain}, ${seconds}); \`cosa sweep status\` counts them`;
+  const parts: string[] = [];
+  if (summary.improved > 0) {
+    const objective = summary.objective === 'edp' ? 'EDP' : summary.objective;
+    parts.push(`${summary.improved} of ${countOf(summary.jobs, 'job')} improved with a neighbouring design point's mapping (up to ${summary.bestGain.toFixed(2)}x lower ${objective})`);
+  }
+  if (summary.rescued > 0) parts.push(`${countOf(summary.rescued, 'failed job')} got a valid mapping from a neighbouring design point`);
+  if (parts.length === 0) return `shared mappings: no job improved with a neighbouring design point's mapping (${countOf(summary.evaluations, 'evaluation')}, ${seconds})`;
+  return `shared mappings: ${parts.join('; ')}, in ${seconds}; \`cosa sweep status\` counts them`;
 }

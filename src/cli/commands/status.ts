@@ -2,7 +2,7 @@
 import { openStore } from '../../store/open.js';
 import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCounts, type SweepRow } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
-import { sharedJobCount } from '../../store/share.js';
+import { sharedJobCounts } from '../../store/share.js';
 import { timeLimitedByNetwork, timeLimitedJobCount } from '../../store/time-limited.js';
 import { groupReasons } from '../../sweep/failure-reasons.js';
 import { countOf } from '../../plural.js';
@@ -44,9 +44,12 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
     );
   }
 
-  const shared = sharedJobCount(db, sweep.id);
-  if (shared > 0) {
-    lines.push(`${countOf(shared, 'done job uses', 'done jobs use')} a mapping first found for a neighbouring design point, which beat their own mapper's on this hardware`);
+  const shared = sharedJobCounts(db, sweep.id);
+  if (shared.improved > 0) {
+    lines.push(`${countOf(shared.improved, 'done job uses', 'done jobs use')} a mapping first found for a neighbouring design point, which beat their own mapper's on this hardware`);
+  }
+  if (shared.rescued > 0) {
+    lines.push(`${countOf(shared.rescued, 'job whose own mapper failed uses', 'jobs whose own mapper failed use')} a valid mapping first found for a neighbouring design point; the shared_mappings table keeps the reasons`);
   }
 
   // Reasons that differ only in their numbers (counts, sizes, times) are one kind, shown by one example.
