@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { InputError } from '../src/input-error.js';
-import { expandDesignPoints } from '../src/sweep/design-points.js';
+import { parseArchitecture } from '../src/arch/load.js';
+import type { Architecture } from '../src/arch/types.js';
+import { architectureArea, expandDesignPoints } from '../src/sweep/design-points.js';
 import { planSweep } from '../src/sweep/planner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
 import { CASES_DIR, HAVE_REFERENCE } from './reference.js';
@@ -196,5 +198,47 @@ mapper: {name: cosa, time_limit_s: 1}
     expect(globalBuffer?.entries).toBe(4096);
     expect(points[3].architecture.arithmetic.instances).toBe(64);
     expect(points[0].architecture.arithmetic.instances).toBe(16);
+  });
+
+  it('prices each grid value from hw-library without an ERT', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
+    const examples = join(import.meta.dirname, '..', 'examples', 'simba');
+    const spec = parseSweepSpec(`
+name: file-grid
+architecture:
+  file: ${examples}/arch.yaml
+  mapspace: ${examples}/mapspace.yaml
+  grid:
+    GlobalBuffer.entries: [16384, 65536]
+networks: [alexnet]
+mapper: {name: cosa, time_limit_s: 1}
+`, join(dir, 'spec.yaml'));
+    const points = expandDesignPoints(spec);
+
+    for (const [index, entries] of [16384, 65536].entries()) {
+      const text = readFileSync(join(examples, 'arch.yaml'), 'utf8').replace(/(name: GlobalBuffer[\s\S]*?entries: )\d+/, `$1${entries}`);
+      const direct = parseArchitecture(text, 'arch.yaml');
+      const level = (arch: Architecture) => arch.levels.find((candidate) => candidate.name === 'GlobalBuffer')!;
+      expect(level(direct).entries, 'the edit reached the file').toBe(entries);
+      expect(level(points[index].architecture)).toEqual({ ...level(direct) });
+      expect(points[index].areaUm2).toBeCloseTo(architectureArea(direct), 6);
+    }
+    expect(points[0].areaUm2).toBeLessThan(points[1].areaUm2);
+  });
+
+  it('rejects a grid value that empties a level that keeps data', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
+    const examples = join(import.meta.dirname, '..', 'examples', 'simba');
+    const spec = parseSweepSpec(`
+name: file-grid
+architecture:
+  file: ${examples}/arch.yaml
+  mapspace: ${examples}/mapspace.yaml
+  grid:
+    GlobalBuffer.entries: [0, 65536]
+networks: [alexnet]
+mapper: {name: cosa, time_limit_s: 1}
+`, join(dir, 'spec.yaml'));
+    expect(() => expandDesignPoints(spec)).toThrow(/architecture\.grid\.GlobalBuffer\.entries = 0: .*keeps/);
   });
 });

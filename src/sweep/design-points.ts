@@ -4,9 +4,13 @@ import { readFileSync } from 'node:fs';
 
 import { defaultKeep, parseMapspaceKeep } from '../arch/bypass.js';
 import { buildDesign } from '../arch/designs.js';
-import { loadArchitecture } from '../arch/load.js';
+import { parseEnergyTables } from '../arch/ert.js';
+import { resolveArchitecture } from '../arch/load.js';
+import { parseArchitectureSpec } from '../arch/parse.js';
+import type { ArchitectureSpec } from '../arch/spec.js';
 import { fanout, type Architecture } from '../arch/types.js';
 import { InputError } from '../input-error.js';
+import { readTextFile } from '../workload/yaml-input.js';
 import type { KeepPattern } from '../mappers/types.js';
 import { canonicalJson } from './canonical-json.js';
 import type { GridValue, SweepSpec } from './spec.js';
@@ -119,8 +123,10 @@ function designBuilder(spec: SweepSpec): PointBuilder {
 function fileBuilder(spec: SweepSpec): PointBuilder {
   if (spec.source.kind !== 'file') throw new Error('fileBuilder needs a file architecture');
   const { archPath, ertPath, mapspacePath } = spec.source;
-  const base = loadArchitecture(archPath, { ertPath });
-  const keep = mapspacePath === undefined ? defaultKeep(base) : parseMapspaceKeep(readFileSync(mapspacePath, 'utf8'), mapspacePath, base);
+  const base = parseArchitectureSpec(readTextFile(archPath), archPath);
+  const tables = ertPath === undefined ? undefined : { tables: parseEnergyTables(readTextFile(ertPath), ertPath), file: ertPath };
+  const resolvedBase = resolveArchitecture(base, archPath, tables);
+  const keep = mapspacePath === undefined ? defaultKeep(resolvedBase) : parseMapspaceKeep(readFileSync(mapspacePath, 'utf8'), mapspacePath, resolvedBase);
 
   for (const { key, values } of spec.grid) {
     const [target] = key.split('.');
@@ -130,14 +136,33 @@ function fileBuilder(spec: SweepSpec): PointBuilder {
     }
   }
 
-  return (parameters) => ({ architecture: applyOverrides(base, parameters, spec.file), keep });
+  // Energies and areas are resolved per point, so hw-library prices each grid value. An ERT gives
+  // one energy per component whatever its size, so with an ERT only the structure changes.
+  return (parameters) => {
+    const architecture = resolveArchitecture(applyOverrides(base, parameters, spec.file), archPath, tables);
+    checkFanouts(architecture, parameters, spec.file);
+    checkKeptLevels(architecture, keep, parameters, spec.file);
+    return { architecture, keep };
+  };
+}
+
+/** Rejects a point where a grid value leaves no entries in a level that the bypass pattern makes keep data. */
+function checkKeptLevels(arch: Architecture, keep: KeepPattern, parameters: Record<string, GridValue>, file: string): void {
+  arch.levels.forEach((level, index) => {
+    const kept = Object.entries(keep[index]).filter(([, keeps]) => keeps).map(([dataSpace]) => dataSpace);
+    if (level.entries !== 0 || kept.length === 0) return;
+    const key = `${level.name}.entries`;
+    const field = key in parameters ? `architecture.grid.${key}` : 'architecture.grid';
+    const value = key in parameters ? parameters[key] : parameters;
+    throw new InputError(file, field, value, `level ${level.name} keeps ${kept.join(', ')} (by the mapspace file, or by default) and needs at least 1 entry; remove 0 from the grid or bypass the level in the mapspace file`);
+  });
 }
 
 /**
  * Copies `base` with each `LEVEL.FIELD` parameter set. A 1-D level (meshX equal to instances)
- * stays 1-D when only its instances change. Fan-outs must stay whole numbers.
+ * stays 1-D when only its instances change.
  */
-export function applyOverrides(base: Architecture, parameters: Record<string, GridValue>, file: string): Architecture {
+export function applyOverrides(base: ArchitectureSpec, parameters: Record<string, GridValue>, file: string): ArchitectureSpec {
   const arch = structuredClone(base);
   const oneDimensional = new Set<object>([arch.arithmetic, ...arch.levels].filter((unit) => unit.meshX === unit.instances));
   const meshXGiven = new Set<object>();
@@ -158,11 +183,15 @@ export function applyOverrides(base: Architecture, parameters: Record<string, Gr
       throw new InputError(file, 'architecture.grid', parameters, `${unit.name}: instances = ${unit.instances} must be a positive multiple of meshX = ${unit.meshX}`);
     }
   }
+  return arch;
+}
+
+/** Rejects a point whose fan-outs are not whole numbers. */
+function checkFanouts(arch: Architecture, parameters: Record<string, GridValue>, file: string): void {
   arch.levels.forEach((level, index) => {
     const { x, y } = fanout(arch, index);
     if (!Number.isInteger(x) || !Number.isInteger(y) || x < 1 || y < 1) {
       throw new InputError(file, 'architecture.grid', parameters, `the fan-out below ${level.name} would be ${x} x ${y}; instances of inner levels must be whole multiples of outer ones`);
     }
   });
-  return arch;
 }
