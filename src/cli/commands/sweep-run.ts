@@ -13,7 +13,7 @@ import { planSweep, type SweepPlan } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
 import { runSweep } from '../../sweep/runner.js';
 import { parseShard, shardPlan, type Shard } from '../../sweep/shard.js';
-import { loadSweepSpec } from '../../sweep/spec.js';
+import { loadSweepSpec, type SweepSpec } from '../../sweep/spec.js';
 import { ignoreClosedPipes } from '../closed-pipes.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
@@ -67,6 +67,10 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
 
   // Every input check happens before the database is created, so a bad spec writes nothing.
   const spec = loadSweepSpec(specPath);
+  const fixedByErt = ertFixedGridKeys(spec);
+  if (fixedByErt.length > 0) {
+    process.stderr.write(`warning: ${fixedByErt.join(', ')} change no energy or area, because the ERT gives one energy per action and area per instance for each component; omit architecture.ert to price each value from hw-library\n`);
+  }
   // Planning takes about 0.35 ms per design point, so only a large grid gets a line before it.
   const combinations = gridSize(spec.grid);
   if (combinations >= PLANNING_LINE_COMBINATIONS) {
@@ -139,6 +143,15 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     if (exitAtOnce !== undefined) process.exit(exitAtOnce);
   }
   return 0;
+}
+
+/** Grid fields that size a component: hw-library prices them, an ERT does not. */
+const SIZE_FIELDS = new Set(['entries', 'wordBits', 'blockSize', 'clusterSize', 'numBanks', 'numPorts']);
+
+/** Grid keys of a `file:` spec with an ERT whose values the ERT prices all alike. */
+function ertFixedGridKeys(spec: SweepSpec): string[] {
+  if (spec.source.kind !== 'file' || spec.source.ertPath === undefined) return [];
+  return spec.grid.map((axis) => axis.key).filter((key) => SIZE_FIELDS.has(key.split('.')[1]));
 }
 
 /** Prints the plan's size and the database path, and for a shard its share of the jobs. */
