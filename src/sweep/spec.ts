@@ -49,6 +49,11 @@ export const FILE_GRID_FIELDS = [
   'readBandwidth', 'writeBandwidth',
 ] as const;
 
+/** Node runs a timer of at most 2^31 - 1 ms; a longer one fires after 1 ms. */
+const MAX_JOB_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+/** Largest time limit whose default job timeout (2 x limit + 30 s) fits a timer. */
+const MAX_TIME_LIMIT_S = Math.floor((MAX_JOB_TIMEOUT_S - 30) / 2);
+
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const gridValue = z.union([z.number(), z.string()]);
 const positive = z.number().positive();
@@ -122,7 +127,13 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     }
   });
   const clockGHz = raw.clock_ghz ?? 1;
+  if (mapper.timeLimitS > MAX_TIME_LIMIT_S) {
+    throw new InputError(file, 'mapper.time_limit_s', mapper.timeLimitS, `must be at most ${MAX_TIME_LIMIT_S} s (about 12 days), since the job timeout of twice the limit must fit Node's timers`);
+  }
   const jobTimeoutS = raw.job_timeout_s ?? 2 * mapper.timeLimitS + 30;
+  if (jobTimeoutS > MAX_JOB_TIMEOUT_S) {
+    throw new InputError(file, 'job_timeout_s', jobTimeoutS, `must be at most ${MAX_JOB_TIMEOUT_S} s (about 24 days), the longest timer Node supports`);
+  }
   if (jobTimeoutS <= mapper.timeLimitS) {
     throw new InputError(file, 'job_timeout_s', jobTimeoutS, `must exceed mapper.time_limit_s = ${mapper.timeLimitS}, since a job also builds and evaluates the model`);
   }
