@@ -1,6 +1,7 @@
 // Shards and merges of a sweep on one machine: real worker threads and real SQLite files. The
 // runner's worker is the compiled one, so build first: `npx tsc -p .`.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -117,6 +118,21 @@ describe('results merge', () => {
     expect(frontRows(merged)).toEqual(frontRows(singleDb));
     expect(frontRows(merged).length).toBeGreaterThan(0);
     expect(countsOf(merged)).toEqual({ total: plan.jobs.length, done: plan.jobs.length, failed: 0, pending: 0 });
+  });
+
+  it('rejects an output a run holds', async () => {
+    const merged = join(fixture.dir, 'locked.sqlite');
+    copyFileSync(singleDb, merged);
+    const before = dumpTables(merged);
+    // The test process is alive on this host, so its pid makes the lock current.
+    writeFileSync(`${merged}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-12-05T00:00:00.000Z' }));
+
+    const result = await runCli(['results', 'merge', merged, ...shardDbs], fixture.dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('another `cosa sweep run` (pid');
+    expect(dumpTables(merged)).toEqual(before);
+    expect(existsSync(`${merged}.lock`)).toBe(true);
   });
 
   it('changes nothing when a shard is merged again', () => {

@@ -1,6 +1,6 @@
-// An exclusive lock on a results database for the length of a sweep run: a file beside the
-// database holding the owner's pid and host. Two runs into one database would solve every job
-// twice, so the second one is rejected.
+// An exclusive lock on a results database for the length of a sweep run or a merge: a file beside
+// the database containing the owner's pid and host. Two runs into one database would solve every
+// job twice, so the second one is rejected.
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
@@ -11,6 +11,8 @@ interface LockOwner {
   host: string;
   /** ISO time at which the owner took the lock. */
   since: string;
+  /** The command that holds it, such as `cosa results merge`; absent in locks of older versions. */
+  command?: string;
 }
 
 export function lockPath(dbPath: string): string {
@@ -41,9 +43,9 @@ function readOwner(path: string): LockOwner | undefined {
  * left by a process of this host that no longer runs (a killed run) is taken over. Raises
  * InputError when another live run holds it, or a run on another host, whose pid cannot be checked.
  */
-export function acquireRunLock(dbPath: string): () => void {
+export function acquireRunLock(dbPath: string, command = 'cosa sweep run'): () => void {
   const path = lockPath(dbPath);
-  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command };
 
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -64,7 +66,8 @@ export function acquireRunLock(dbPath: string): () => void {
         holder.host === owner.host
           ? 'wait for it to finish or stop it, or use another --db'
           : `wait for it to finish, or use another --db; if no run is active there, delete ${path}`;
-      throw new InputError(dbPath, 'lock', undefined, `another \`cosa sweep run\` (${where}, since ${holder.since}) is using this database; ${hint}`);
+      const since = typeof holder.since === 'string' ? `, since ${holder.since}` : '';
+      throw new InputError(dbPath, 'lock', undefined, `another \`${holder.command ?? 'cosa sweep run'}\` (${where}${since}) is using this database; ${hint}`);
     }
     try {
       unlinkSync(path);
@@ -72,7 +75,7 @@ export function acquireRunLock(dbPath: string): () => void {
       // Another run removed the stale lock first; the next attempt decides between us.
     }
   }
-  throw new InputError(dbPath, 'lock', path, 'another `cosa sweep run` took the lock at the same moment; use another --db');
+  throw new InputError(dbPath, 'lock', path, 'another cosa command took the lock at the same moment; use another --db');
 }
 
 function releaseLock(path: string): void {

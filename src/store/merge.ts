@@ -8,6 +8,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { InputError } from '../input-error.js';
+import { acquireRunLock } from './lock.js';
 import { openStore, type Db } from './open.js';
 import { listSweeps, type SweepRow } from './queries.js';
 import { updateNetworkResults } from './write.js';
@@ -51,7 +52,10 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
   for (const input of usable.slice(1)) checkSameSweep(input, reference);
 
   const db = openStore(output, { create: true });
+  let release: (() => void) | undefined;
   try {
+    // A sweep run into the output would solve again the jobs merged under it.
+    release = acquireRunLock(output, 'cosa results merge');
     for (const sweep of listSweeps(db)) checkOutputSweep(output, sweep, reference);
 
     const summary: MergeSummary = {
@@ -77,6 +81,7 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
     return summary;
   } finally {
     db.close();
+    release?.();
   }
 }
 

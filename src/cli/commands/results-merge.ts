@@ -1,6 +1,7 @@
 // `cosa results merge`: merge the databases of a sweep's shards into one results database.
 import type { Command } from 'commander';
 
+import { acquireRunLock } from '../../store/lock.js';
 import { mergeResults } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/queries.js';
@@ -38,11 +39,16 @@ export async function resultsMergeCommand(output: string, inputs: string[], opti
   );
 
   if (options.shareMappings !== false) {
-    const db = openStore(output);
+    const release = acquireRunLock(output, 'cosa results merge');
     try {
-      process.stdout.write(`${formatShareSummary(await shareSweepMappings(db, summary.sweepId))}\n`);
+      const db = openStore(output);
+      try {
+        process.stdout.write(`${formatShareSummary(await shareSweepMappings(db, summary.sweepId))}\n`);
+      } finally {
+        db.close();
+      }
     } finally {
-      db.close();
+      release();
     }
   }
 
