@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCount, formatNumber } from '../src/report/client-charts.js';
 import type { ReportPoint, ReportLayerResult, ReportData } from '../src/report/data.js';
 import { renderReport } from '../src/report/render.js';
 import { chartSeriesCounts, openReport, skipBrowserTests, type OpenReport } from './report-chromium.js';
@@ -233,5 +234,18 @@ describe.skipIf(skipBrowserTests)('report in Chromium', () => {
     const path = join(OUTPUT_DIR, 'report-render.png');
     await report.page.screenshot({ path, fullPage: true });
     expect(report.errors).toEqual([]);
+  });
+});
+
+describe('formatCount', () => {
+  it('prints cycle counts exactly', () => {
+    expect(formatCount(16128)).toBe('16128');
+    expect(formatCount(128772)).toBe('128772');
+    expect(formatNumber(128772)).toBe('1.288e+5');
+  });
+
+  it('formats other values as numbers', () => {
+    expect(formatCount(null)).toBe('–');
+    expect(formatCount(2.5e-9)).toBe(formatNumber(2.5e-9));
   });
 });

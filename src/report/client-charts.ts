@@ -32,6 +32,12 @@ export function formatNumber(value: number | null): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** Formats a count such as cycles: a whole number exactly, as `cosa pareto` prints it, others as formatNumber. */
+export function formatCount(value: number | null): string {
+  if (value === null || !Number.isInteger(value)) return formatNumber(value);
+  return String(value);
+}
+
 /** Formats the named parameters of a point as `name=value` pairs. */
 export function formatParameters(point: ReportPoint, names: string[]): string {
   return names.map((name) => `${name}=${point.parameters[name]}`).join(', ');
@@ -43,7 +49,7 @@ export function pointTooltip(point: ReportPoint, names: string[]): string {
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const rows: [string, string][] = names.map((name) => [name, String(point.parameters[name])]);
   rows.push(
-    ['latency', `${formatNumber(point.latencyCycles)} cycles (${formatNumber(point.latencyS)} s)`],
+    ['latency', `${formatCount(point.latencyCycles)} cycles (${formatNumber(point.latencyS)} s)`],
     ['energy', `${formatNumber(point.energyPJ)} pJ`],
     ['area', `${formatNumber(point.areaUm2)} µm²`],
     ['EDP', `${formatNumber(point.edpJCycles)} J·cycles`],
@@ -216,7 +222,7 @@ export function layerBarsOption(network: NetworkReport, point: ReportPoint, para
         const layer = network.layers[index];
         const result = point.layers[index];
         const status = result.status === 'done' ? '' : `<br>status: ${result.status}${result.reason === undefined ? '' : ` (${result.reason})`}`;
-        return `${layer.name} (${layer.shape}) ×${layer.repeats}<br>latency ${formatNumber(cycles[index])} cycles<br>energy ${formatNumber(energy[index])} pJ${status}`;
+        return `${layer.name} (${layer.shape}) ×${layer.repeats}<br>latency ${formatCount(cycles[index])} cycles<br>energy ${formatNumber(energy[index])} pJ${status}`;
       },
     },
     grid: [

@@ -1,6 +1,6 @@
 // The static HTML of the report: one section per network and the sweep's status. The browser
 // script (client-page.ts) fills the chart containers and wires the selects and the table.
-import { formatNumber, formatParameters } from './client-charts.js';
+import { formatCount, formatNumber, formatParameters } from './client-charts.js';
 import type { ReportPoint, NetworkReport, ReportData } from './data.js';
 import { countOf } from '../plural.js';
 
@@ -16,8 +16,8 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function numberCell(value: number | null): string {
-  return `<td class="number" data-sort="${value ?? ''}">${formatNumber(value)}</td>`;
+function numberCell(value: number | null, format: (value: number | null) => string = formatNumber): string {
+  return `<td class="number" data-sort="${value ?? ''}">${format(value)}</td>`;
 }
 
 function pointLabel(point: ReportPoint, parameterNames: string[]): string {
@@ -68,7 +68,7 @@ function paretoTable(network: NetworkReport, parameterNames: string[]): string {
       `<tr data-point-index="${point.index}">`,
       `<td class="number" data-sort="${point.index}">${point.index}</td>`,
       ...parameters,
-      numberCell(point.latencyCycles),
+      numberCell(point.latencyCycles, formatCount),
       numberCell(point.latencyS),
       numberCell(point.energyPJ),
       numberCell(point.areaUm2),
