@@ -14,6 +14,8 @@ export interface WrittenReport {
   networks: number;
   /** Design points with complete results, summed over the networks. */
   plottedPoints: number;
+  /** The sweep reported: the one named by `options.sweep`, or the newest. */
+  sweep: string;
 }
 
 /** Derives the report path beside a database: results/NAME.sqlite gives results/NAME.html. */
@@ -33,5 +35,5 @@ export function writeReport(dbPath: string, outPath: string = defaultReportPath(
   writeFileSync(outPath, html);
 
   const plottedPoints = data.networks.reduce((sum, network) => sum + network.points.filter((point) => point.complete).length, 0);
-  return { path: outPath, networks: data.networks.length, plottedPoints };
+  return { path: outPath, networks: data.networks.length, plottedPoints, sweep: data.title };
 }

@@ -121,7 +121,7 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
       throw new InputError(dbPath, 'jobs', undefined, `sweep "${sweep.name}" has no finished job yet (${jobs.pending} pending); run or resume it with \`cosa sweep run\``);
     }
 
-    if (options.network !== undefined) checkNetwork(db, sweep.id, options.network, dbPath);
+    if (options.network !== undefined) checkNetwork(db, sweep, options.network, dbPath);
     const names = options.network === undefined ? sweepNetworks(db, sweep.id) : [options.network];
     const networks = names.map((network) => loadNetwork(db, sweep, network));
     // NOTE: the figures come from network_results, which `sweep run` rebuilds after every run. So a

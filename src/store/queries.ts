@@ -78,12 +78,26 @@ export function sweepNetworks(db: Db, sweepId: number): string[] {
   return db.prepare('SELECT network FROM layers WHERE sweep_id = ? GROUP BY network ORDER BY MIN(rowid)').pluck().all(sweepId) as string[];
 }
 
-/** Raises InputError unless `network` is one of the sweep's networks. */
-export function checkNetwork(db: Db, sweepId: number, network: string, dbPath = 'results database'): void {
-  const networks = sweepNetworks(db, sweepId);
-  if (!networks.includes(network)) {
-    throw new InputError(dbPath, '--network', network, `not in this sweep; networks: ${networks.join(', ')}`);
-  }
+/**
+ * Raises InputError unless `network` is one of the sweep's networks. The message names the sweep,
+ * and the other sweeps of the database that have that network.
+ */
+export function checkNetwork(db: Db, sweep: SweepRow, network: string, dbPath = 'results database'): void {
+  const networks = sweepNetworks(db, sweep.id);
+  if (networks.includes(network)) return;
+  const others = listSweeps(db).filter((other) => other.id !== sweep.id && sweepNetworks(db, other.id).includes(network));
+  const hint = others.length === 0 ? '' : `; sweep ${others.map((other) => other.name).join(', ')} has it, so add --sweep ${others[others.length - 1].name}`;
+  throw new InputError(dbPath, '--network', network, `not in sweep ${sweep.name}, whose networks are ${networks.join(', ')}${hint}`);
+}
+
+/**
+ * Returns the line to print when a command read the newest of several sweeps because no --sweep
+ * was given, or undefined when the database contains one sweep or --sweep named it.
+ */
+export function chosenSweepNote(db: Db, sweep: SweepRow, sweepOption: string | undefined): string | undefined {
+  const sweeps = listSweeps(db);
+  if (sweepOption !== undefined || sweeps.length < 2) return undefined;
+  return `note: the database contains ${sweeps.length} sweeps (${sweeps.map((row) => row.name).join(', ')}); this is ${sweep.name}, the newest; choose another with --sweep NAME`;
 }
 
 // The SQL below is built from these fixed fragments only; no caller text is pasted into it.

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
-import { checkNetwork, findSweep, paretoFront, parseObjectives, sweepJobCounts, varyingParameters } from '../../store/queries.js';
+import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepJobCounts, varyingParameters } from '../../store/queries.js';
 import { timeLimitedUse } from '../../store/time-limited.js';
 import { runAction } from '../errors.js';
 import { emptyFrontLine, formatFrontTable, frontCsv, frontJson, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
@@ -41,7 +41,9 @@ function paretoCommand(options: ParetoOptions): number {
   const db = openStore(options.db, { readonly: true });
   try {
     const sweep = findSweep(db, options.sweep, options.db);
-    if (options.network !== undefined) checkNetwork(db, sweep.id, options.network, options.db);
+    if (options.network !== undefined) checkNetwork(db, sweep, options.network, options.db);
+    const note = chosenSweepNote(db, sweep, options.sweep);
+    if (note !== undefined) process.stderr.write(`${note}\n`);
 
     const front = paretoFront(db, sweep.id, objectives, options.network);
     const parameters = varyingParameters(db, sweep.id);

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { defaultReportPath, writeReport } from '../../report/index.js';
+import { openStore } from '../../store/open.js';
+import { chosenSweepNote, findSweep } from '../../store/queries.js';
 import { runAction } from '../errors.js';
 import { countOf } from '../../plural.js';
 
@@ -50,5 +52,14 @@ function reportCommand(options: ReportCommandOptions): number {
   checkOutputFile(outPath, field, { exampleName: 'report.html' });
   const written = writeReport(options.db, outPath, { network: options.network, colorBy: options.colorBy, sweep: options.sweep });
   process.stdout.write(`wrote ${written.path} (${countOf(written.networks, 'network')}, ${countOf(written.plottedPoints, 'plotted design point')})\n`);
+  if (options.sweep === undefined) {
+    const db = openStore(options.db, { readonly: true });
+    try {
+      const note = chosenSweepNote(db, findSweep(db, written.sweep, options.db), undefined);
+      if (note !== undefined) process.stderr.write(`${note}\n`);
+    } finally {
+      db.close();
+    }
+  }
   return 0;
 }
