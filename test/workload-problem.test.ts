@@ -178,6 +178,13 @@ describe('parseProblem errors', () => {
     expect(error.message).toContain('positive integer');
   });
 
+  it('rejects a MAC count above 2^53', () => {
+    const error = problemError('problem: {P: 1000000000000, Q: 56, C: 64, K: 64}');
+    expect(error.field).toBe('problem');
+    expect(error.message).toContain('exceeds 2^53');
+    expect(parseProblem('problem: {P: 1000000, Q: 56, C: 64, K: 64}', 'layer.yaml').P).toBe(1000000);
+  });
+
   it('rejects groups that do not divide C', () => {
     const error = problemError('problem: {C: 30, K: 64, G: 4}');
     expect(error.field).toBe('problem.G');

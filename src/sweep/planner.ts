@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 
 import type { Architecture } from '../arch/types.js';
 import type { KeepPattern, MapperSettings } from '../mappers/types.js';
-import type { Layer } from '../workload/layer.js';
+import { InputError } from '../input-error.js';
+import { macCount, type Layer } from '../workload/layer.js';
 import { getNetwork, loadNetworkFolder, type Network } from '../workload/networks/index.js';
 import { layerKey } from '../workload/problem.js';
 import { canonicalJson } from './canonical-json.js';
@@ -81,6 +82,12 @@ export function planLayers(networks: Network[]): PlannedLayer[] {
 export function planSweep(spec: SweepSpec): SweepPlan {
   const points = expandDesignPoints(spec);
   const layers = planLayers(loadNetworks(spec));
+  for (const planned of layers) {
+    // Access counts are products of the dimensions, in doubles, and stay exact only below 2^53.
+    if (macCount(planned.layer) > Number.MAX_SAFE_INTEGER) {
+      throw new InputError(spec.file, 'batch', spec.batch, `makes layer ${planned.name} of ${planned.network} exceed 2^53 MACs, so counts would not be exact; use a smaller batch`);
+    }
+  }
 
   const shapes = new Map<string, Layer>();
   for (const planned of layers) {

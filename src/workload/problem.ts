@@ -7,7 +7,7 @@
 // `G` is the group count of a grouped or depthwise convolution. With `G`, `C` and `K` are the
 // layer's total channels and the Layer keeps C / G channels per group (see layer.ts).
 // `shape` must name Timeloop's cnn-layer shape, the only one modelled.
-import type { Layer } from './layer.js';
+import { macCount, type Layer } from './layer.js';
 import { InputError } from '../input-error.js';
 import { createLayer, layerKey, type LayerSpec } from './layer-spec.js';
 import { nearestName, unknownNameHint } from './spelling.js';
@@ -149,7 +149,13 @@ function readInstance(instance: YamlMap, file: string, path: string): Layer {
       throw new InputError(file, `${path}.G`, groups, hint);
     }
   }
-  return createLayer(spec);
+  const layer = createLayer(spec);
+  // Access counts are products of the dimensions, in doubles, and stay exact only below 2^53.
+  const macs = macCount(layer);
+  if (macs > Number.MAX_SAFE_INTEGER) {
+    throw new InputError(file, path, `${macs} MACs`, 'the product of the dimensions exceeds 2^53, so counts would not be exact; give the dimensions of a real layer');
+  }
+  return layer;
 }
 
 /** K, or its Timeloop alias M; both may be given only with the same value. */
