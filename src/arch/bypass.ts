@@ -54,7 +54,7 @@ export function parseMapspaceKeep(text: string, file: string, arch: { levels: re
         throw new InputError(file, `${path}.bypass`, dataSpace, 'listed in both keep and bypass; keep it in one list');
       }
       if (arch.levels[index].entries === 0) {
-        throw new InputError(file, `${path}.keep`, dataSpace, `level ${levelName} has 0 entries and can only bypass`);
+        throw new InputError(file, `${path}.keep`, dataSpace, `level ${levelName} has 0 entries in the architecture file, so it can only bypass; remove ${dataSpace} from keep, or give the level entries`);
       }
       keep[index][dataSpace] = true;
     }

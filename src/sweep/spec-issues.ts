@@ -23,9 +23,9 @@ const TOP_LEVEL_HINTS: Record<string, string> = {
 /** Hints for nested fields, by dotted path with list indices removed. */
 const FIELD_HINTS: Record<string, string> = {
   'mapper.time_limit_s': 'must be a positive number of seconds',
-  'mapper.mip_rel_gap': 'must be a number from 0 to 1 (the relative MIP gap at which HiGHS stops)',
+  'mapper.mip_rel_gap': 'must be a number from 0 up to but excluding 1 (the relative MIP gap at which HiGHS stops)',
   'mapper.samples': 'must be a positive integer (random mappings to draw)',
-  'mapper.seed': 'must be an integer',
+  'mapper.seed': 'must be an integer of at least 0',
 };
 
 /** Formats a field path as the user writes it: `mapper.time_limit_s`, `networks[1]`, `architecture.grid.pes`. */

@@ -74,9 +74,10 @@ const specSchema = z.strictObject({
     name: z.enum(['cosa', 'random', 'exhaustive']),
     objective: z.enum(['latency', 'energy', 'edp']).optional(),
     time_limit_s: positive.optional(),
-    mip_rel_gap: z.number().min(0).max(1).optional(),
+    // As for `schedule --mip-gap`: a gap of 1 would accept any incumbent.
+    mip_rel_gap: z.number().min(0).lt(1).optional(),
     samples: z.number().int().positive().optional(),
-    seed: z.number().int().optional(),
+    seed: z.number().int().min(0).optional(),
     refine: z.boolean().optional(),
     padding: z.boolean().optional(),
   }),
@@ -264,8 +265,11 @@ function readNetwork(entry: RawSpec['networks'][number], index: number, file: st
   }
 
   const folder = resolve(base, entry.folder);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+  if (!existsSync(folder)) {
     throw new InputError(file, `${field}.folder`, entry.folder, `folder not found (looked for ${folder}); paths are relative to the spec file`);
+  }
+  if (!statSync(folder).isDirectory()) {
+    throw new InputError(file, `${field}.folder`, entry.folder, `is a file, not a folder (${folder}); give the folder that contains the network's Timeloop problem files`);
   }
   const name = entry.name ?? basename(folder);
   if (NETWORK_NAMES.some((catalog) => normalizeNetworkName(catalog) === normalizeNetworkName(name))) {
