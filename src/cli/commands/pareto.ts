@@ -31,6 +31,13 @@ export function registerParetoCommand(program: Command): void {
     .option('--objectives <list>', '2 or 3 of latency, energy, area, edp, comma-separated', 'latency,energy,area')
     .option('--json', 'print JSON instead of a table')
     .option('--csv', 'print CSV instead of a table')
+    .addHelpText(
+      'after',
+      `
+Units: the table gives latency in cycles and in ms at the sweep's clock, energy in uJ, EDP in
+J x cycles and area in mm2. JSON and CSV give cycles, s, pJ, J x cycles and um2, as the results
+database and the HTML report do.`,
+    )
     .action(runAction(paretoCommand));
 }
 

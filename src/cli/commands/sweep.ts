@@ -43,6 +43,10 @@ Exit status:
   sweep
     .command('status')
     .summary('print jobs done, failed and pending per network')
+    .description(
+      'Print, for each sweep in the database, its jobs per network: planned, done, stopped at the time limit, ' +
+        'failed and pending, then the kinds of failure reason and the command that finishes pending jobs.',
+    )
     .requiredOption('--db <file>', 'results database written by `cosa sweep run`')
     .option('--sweep <name>', 'only this sweep (default: every sweep in the database)')
     .action(runAction(statusCommand));
