@@ -135,6 +135,11 @@ describe('results merge', () => {
     expect(existsSync(`${merged}.lock`)).toBe(true);
   });
 
+  it('counts an input named twice once', () => {
+    const summary = mergeResults(join(fixture.dir, 'named-twice.sqlite'), [shardDbs[0], shardDbs[0], ...shardDbs.slice(1)]);
+    expect(summary.merged).toBe(SHARDS);
+  });
+
   it('changes nothing when a shard is merged again', () => {
     const merged = join(fixture.dir, 'twice.sqlite');
     mergeResults(merged, shardDbs);

@@ -42,8 +42,10 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
     }
   }
 
+  // An input named twice (as by overlapping globs) is merged once and counted once.
+  const unique = [...new Map(inputs.map((input) => [canonicalPath(input), input])).values()];
   // Every input is checked before the output is opened, so a rejected merge writes nothing.
-  const checked = inputs.map(checkInput);
+  const checked = unique.map(checkInput);
   const usable = checked.filter((input): input is CheckedInput => input.sweep !== undefined);
   if (usable.length === 0) {
     throw new InputError(inputs[0], 'sweeps', undefined, 'none of the databases contains a sweep yet; run `cosa sweep run SPEC --shard I/N` first');
