@@ -6,12 +6,13 @@ import { mergeResults } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/queries.js';
 import { shareSweepMappings } from '../../store/share.js';
+import { registerResultsPointCommand } from './results-point.js';
 import { formatShareSummary } from './share-format.js';
 import { runAction } from '../errors.js';
 import { countOf } from '../../plural.js';
 
 export function registerResultsCommand(program: Command): void {
-  const results = program.command('results').summary('merge results databases').description('Work on results databases as files.');
+  const results = program.command('results').summary('merge results databases, or write a design point as Timeloop files').description('Work on results databases as files.');
 
   results
     .command('merge')
@@ -28,6 +29,8 @@ export function registerResultsCommand(program: Command): void {
     )
     .option('--no-share-mappings', "keep every job's own mapping: do not try the mappings of neighbouring design points")
     .action(runAction(resultsMergeCommand));
+
+  registerResultsPointCommand(results);
 }
 
 export async function resultsMergeCommand(output: string, inputs: string[], options: { shareMappings?: boolean }): Promise<number> {

@@ -1,0 +1,75 @@
+// Reading one design point of a stored sweep as the inputs of its jobs: the architecture, and per
+// layer shape the layer, the stored mapping and the layer positions that use it. `cosa results
+// point` writes them as Timeloop files, so that a job can be checked with `cosa evaluate` or with
+// timeloop-model itself.
+import type { Architecture } from '../arch/types.js';
+import { InputError } from '../input-error.js';
+import { padLayer } from '../mappers/index.js';
+import { storedSpecSettings, type GridValue } from '../sweep/spec.js';
+import type { Layer } from '../workload/layer.js';
+import type { Db } from './open.js';
+import type { SweepRow } from './queries.js';
+
+export interface LayerPosition {
+  network: string;
+  position: number;
+  name: string;
+  repeats: number;
+}
+
+export interface PointShape {
+  layerKey: string;
+  /** The layer the mapping maps: padded when the sweep pads dimensions. */
+  layer: Layer;
+  status: 'done' | 'failed' | 'pending';
+  reason: string | null;
+  mappingYaml: string | null;
+  cycles: number | null;
+  energyPJ: number | null;
+  /** Every layer position of the sweep's networks with this shape, in network order. */
+  positions: LayerPosition[];
+}
+
+export interface PointInputs {
+  parameters: Record<string, GridValue>;
+  architecture: Architecture;
+  shapes: PointShape[];
+}
+
+/** Reads design point `pointIndex` of `sweep`; raises InputError when the sweep has no such point. */
+export function pointInputs(db: Db, sweep: SweepRow, pointIndex: number, dbPath: string): PointInputs {
+  const point = db.prepare('SELECT id, parameters_json, architecture_json FROM design_points WHERE sweep_id = ? AND point_index = ?').get(sweep.id, pointIndex) as
+    | { id: number; parameters_json: string; architecture_json: string }
+    | undefined;
+  if (point === undefined) {
+    const count = db.prepare('SELECT COUNT(*) FROM design_points WHERE sweep_id = ?').pluck().get(sweep.id) as number;
+    throw new InputError(dbPath, '--point', pointIndex, `sweep ${sweep.name} has design points 0 to ${count - 1}; \`cosa pareto\` and \`cosa export --csv\` list them`);
+  }
+  const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweep.id) as string;
+  const padded = storedSpecSettings(specText, dbPath).mapper.padding === true;
+
+  const rows = db.prepare(`
+    SELECT l.network, l.position, l.name, l.repeats, l.layer_key AS layerKey, l.shape_json AS shapeJson,
+      COALESCE(j.status, 'pending') AS status, j.reason, j.mapping_yaml AS mappingYaml, j.cycles, j.energy_pj AS energyPJ
+    FROM layers l
+    JOIN point_jobs pj ON pj.design_point_id = ? AND pj.layer_key = l.layer_key
+    LEFT JOIN jobs j ON j.key = pj.job_key
+    WHERE l.sweep_id = ?
+    ORDER BY l.rowid`).all(point.id, sweep.id) as (LayerPosition & Omit<PointShape, 'layer' | 'positions'> & { shapeJson: string })[];
+
+  const shapes = new Map<string, PointShape>();
+  for (const { network, position, name, repeats, shapeJson, ...job } of rows) {
+    let shape = shapes.get(job.layerKey);
+    if (shape === undefined) {
+      const layer = JSON.parse(shapeJson) as Layer;
+      shape = { ...job, layer: padded ? padLayer(layer) : layer, positions: [] };
+      shapes.set(job.layerKey, shape);
+    }
+    shape.positions.push({ network, position, name, repeats });
+  }
+  return {
+    parameters: JSON.parse(point.parameters_json) as Record<string, GridValue>,
+    architecture: JSON.parse(point.architecture_json) as Architecture,
+    shapes: [...shapes.values()],
+  };
+}
