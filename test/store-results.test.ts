@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { InputError } from '../src/input-error.js';
@@ -34,6 +34,13 @@ function fakeResult(plan: SweepPlan, key: string): JobResult {
 }
 
 describe('results store', () => {
+  it('stores the spec path as an absolute path', () => {
+    const db = openStore(freshDbPath(), { create: true });
+    registerSweep(db, planSweep(parseSweepSpec(SPEC, 'spec.yaml')));
+    expect(db.prepare('SELECT spec_path FROM sweeps').pluck().get()).toBe(resolve('spec.yaml'));
+    db.close();
+  });
+
   it('sums layers x repeats and marks networks with missing or failed layers incomplete', () => {
     const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
     const db = openStore(freshDbPath(), { create: true });

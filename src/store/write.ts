@@ -1,4 +1,6 @@
 // Writing a sweep's plan and its job results. All writes happen on the main thread.
+import { resolve } from 'node:path';
+
 import { InputError } from '../input-error.js';
 import { isBetter } from '../mappers/space.js';
 import type { SweepPlan } from '../sweep/planner.js';
@@ -29,7 +31,8 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
   const insertPointJob = db.prepare('INSERT INTO point_jobs (design_point_id, layer_key, job_key) VALUES (?, ?, ?)');
 
   return db.transaction(() => {
-    insertSweep.run(spec.specHash, spec.name, spec.file, spec.text, spec.clockGHz, MODEL_VERSION, new Date().toISOString());
+    // An absolute path, so that the rerun commands printed from the database work in any folder.
+    insertSweep.run(spec.specHash, spec.name, resolve(spec.file), spec.text, spec.clockGHz, MODEL_VERSION, new Date().toISOString());
     const sweepId = db.prepare('SELECT id FROM sweeps WHERE spec_hash = ?').pluck().get(spec.specHash) as number;
 
     const pointIds = new Map<number, number>();
