@@ -226,6 +226,19 @@ mapper: {name: cosa, time_limit_s: 1}
     expect(points[0].areaUm2).toBeLessThan(points[1].areaUm2);
   });
 
+  it('names a rejected point by its grid values', () => {
+    const spec = parseSweepSpec(`
+name: eyeriss-grid
+architecture:
+  design: eyeriss
+  grid:
+    pes: [100, 168]
+networks: [alexnet]
+mapper: {name: cosa, time_limit_s: 1}
+`, 'spec.yaml');
+    expect(() => expandDesignPoints(spec)).toThrow('spec.yaml: architecture.grid = {"pes":100}: design eyeriss rejects this point: pes must be a multiple of pe_columns');
+  });
+
   it('rejects a grid value that empties a level that keeps data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
     const examples = join(import.meta.dirname, '..', 'examples', 'simba');

@@ -115,7 +115,9 @@ function designBuilder(spec: SweepSpec): PointBuilder {
       if (parameter !== undefined && spec.grid.some((axis) => axis.key === parameter)) {
         throw new InputError(spec.file, `architecture.grid.${parameter}`, error.value, error.hint);
       }
-      throw new InputError(spec.file, 'architecture.grid', parameters, `design ${design} rejects this point: ${error.hint}`);
+      // The grid values name the point; the design's other parameters are its defaults.
+      const point = Object.fromEntries(spec.grid.map((axis) => [axis.key, parameters[axis.key]]));
+      throw new InputError(spec.file, 'architecture.grid', point, `design ${design} rejects this point: ${error.hint}`);
     }
   };
 }
