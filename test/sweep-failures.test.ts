@@ -111,7 +111,7 @@ describe('sweep failures', () => {
     expect(readFileSync(reportPath, 'utf8')).toContain('map space too large for the exhaustive mapper');
   });
 
-  it.skipIf(!HAVE_REFERENCE)('records a design point whose buffer holds nothing as failed', async () => {
+  it.skipIf(!HAVE_REFERENCE)('records a design point whose buffer is too small as failed', async () => {
     const reference = join(CASES_DIR, 'mini3__resnet50-1x1-c64k64__inv-capacity-RegFile');
     const fixture = makeSweepFixture('', '');
     const { writeFileSync } = await import('node:fs');
@@ -122,7 +122,7 @@ architecture:
   file: ${reference}/arch.yaml
   ert: ${reference}/ert.yaml
   grid:
-    GlobalBuffer.entries: [0, 16384]
+    GlobalBuffer.entries: [1, 16384]
 networks: [{folder: tiny}]
 mapper: {name: cosa, time_limit_s: 2}
 `,
@@ -132,7 +132,7 @@ mapper: {name: cosa, time_limit_s: 2}
     try {
       const summary = await runSweep(plan, db, { workers: 2 });
       const [empty, full] = designPointResults(db, summary.sweepId, 'tiny');
-      expect(empty.parameters).toEqual({ 'GlobalBuffer.entries': 0 });
+      expect(empty.parameters).toEqual({ 'GlobalBuffer.entries': 1 });
       expect(empty.complete).toBe(false);
       expect(empty.failedLayers).toBe(4);
       for (const layer of layerResults(db, empty.designPointId)) expect(layer.reason).toBeTruthy();
