@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatFrontTable } from '../src/cli/commands/pareto-format.js';
+import { formatFrontTable, objectiveNote } from '../src/cli/commands/pareto-format.js';
 import { paretoIndices } from '../src/store/pareto.js';
 import type { DesignPointResult, ParetoFront } from '../src/store/queries.js';
 
@@ -85,5 +85,18 @@ describe('formatFrontTable', () => {
     expect(table).toContain('2832429');
     expect(table).toContain('11256511');
     expect(table).not.toContain('2832430');
+  });
+});
+
+describe('objectiveNote', () => {
+  it('notes energy on a latency sweep', () => {
+    expect(objectiveNote('latency', ['latency', 'energy', 'area'])).toContain('minimised latency, so each design point\'s energy');
+    expect(objectiveNote('latency', ['latency', 'edp'])).toBeDefined();
+    expect(objectiveNote('energy', ['energy', 'latency'])).toContain('minimised energy');
+  });
+
+  it('stays silent when the mapper minimised the front objectives', () => {
+    expect(objectiveNote('edp', ['latency', 'energy', 'area'])).toBeUndefined();
+    expect(objectiveNote('latency', ['latency', 'area'])).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 // Read queries over a results database, shared by the CLI commands and the HTML report.
 // Metric names are looked up in METRIC_COLUMNS, never pasted into SQL.
+import type { Objective } from '../mappers/types.js';
+import { storedSpecSettings } from '../sweep/spec.js';
 import { InputError } from '../input-error.js';
 import type { Db } from './open.js';
 import { OBJECTIVES, paretoIndices, type ObjectiveName } from './pareto.js';
@@ -71,6 +73,12 @@ export function findSweep(db: Db, name?: string, dbPath = 'results database'): S
     throw new InputError(dbPath, 'sweep', name, `no such sweep in this database; sweeps: ${known}`);
   }
   return sweep;
+}
+
+/** The objective by which the sweep's mapper chose each mapping. */
+export function sweepMapperObjective(db: Db, sweepId: number): Objective {
+  const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweepId) as string;
+  return storedSpecSettings(specText, db.name).mapper.objective;
 }
 
 /** Network names of a sweep, in spec order. */

@@ -1,4 +1,5 @@
 // Printing a Pareto front as a table, JSON or CSV; shared by `cosa pareto` and `cosa sweep run`.
+import type { Objective } from '../../mappers/types.js';
 import type { ParetoFront } from '../../store/queries.js';
 import type { TimeLimitedUse } from '../../store/time-limited.js';
 import { countOf } from '../../plural.js';
@@ -58,6 +59,19 @@ export function emptyFrontLine(front: ParetoFront, counts: { failed: number; pen
  * One line warning that front points rest on searches stopped at the time limit, or undefined
  * when none does. `rerun` is the command that solves them again, without its new option.
  */
+/**
+ * Returns a note when the front compares designs by a quantity that the mapper did not minimise:
+ * with the latency objective, each design point's energy is that of a latency-optimal mapping.
+ */
+export function objectiveNote(mapperObjective: Objective, frontObjectives: readonly string[]): string | undefined {
+  const other = mapperObjective === 'latency' ? 'energy' : mapperObjective === 'energy' ? 'latency' : undefined;
+  if (other === undefined || !frontObjectives.some((objective) => objective === other || objective === 'edp')) return undefined;
+  return (
+    `note: the sweep's mapper minimised ${mapperObjective}, so each design point's ${other} is that of a ${mapperObjective}-optimal ` +
+    `mapping, not the lowest its hardware allows; set mapper.objective: edp to compare designs by both`
+  );
+}
+
 export function timeLimitWarning(use: TimeLimitedUse, frontSize: number, rerun: string): string | undefined {
   if (use.jobs === 0) return undefined;
   return (

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
-import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepJobCounts, varyingParameters } from '../../store/queries.js';
+import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepJobCounts, sweepMapperObjective, varyingParameters } from '../../store/queries.js';
 import { timeLimitedUse } from '../../store/time-limited.js';
 import { runAction } from '../errors.js';
-import { emptyFrontLine, formatFrontTable, frontCsv, frontJson, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
+import { emptyFrontLine, formatFrontTable, frontCsv, frontJson, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 
 interface ParetoOptions {
   db: string;
@@ -67,6 +67,8 @@ function paretoCommand(options: ParetoOptions): number {
     }
 
     // On stderr, so that JSON and CSV on stdout stay machine-readable.
+    const objectiveLine = front.front.length > 0 ? objectiveNote(sweepMapperObjective(db, sweep.id), objectives) : undefined;
+    if (objectiveLine !== undefined) process.stderr.write(`${objectiveLine}\n`);
     const use = timeLimitedUse(db, front.front.map((point) => point.designPointId), options.network);
     const warning = timeLimitWarning(use, front.front.length, rerun);
     if (warning !== undefined) process.stderr.write(`${warning}\n`);

@@ -6,7 +6,7 @@ import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
-import { paretoFront, sweepJobCounts, sweepNetworks, varyingParameters } from '../../store/queries.js';
+import { paretoFront, sweepJobCounts, sweepMapperObjective, sweepNetworks, varyingParameters } from '../../store/queries.js';
 import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
 import { planSweep, type SweepPlan } from '../../sweep/planner.js';
@@ -17,7 +17,7 @@ import { loadSweepSpec, type SweepSpec } from '../../sweep/spec.js';
 import { ignoreClosedPipes } from '../closed-pipes.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
-import { formatFrontTable, frontSummary, tableParameters, timeLimitWarning } from './pareto-format.js';
+import { formatFrontTable, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 import { formatShareSummary } from './share-format.js';
 
 export interface SweepRunOptions {
@@ -177,6 +177,8 @@ function printFront(db: Db, sweepId: number, dbPath: string, specPath: string): 
     return false;
   }
   process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, tableParameters(front, varyingParameters(db, sweepId)))}\n`);
+  const note = objectiveNote(sweepMapperObjective(db, sweepId), front.objectives);
+  if (note !== undefined) process.stderr.write(`${note}\n`);
   const warning = timeLimitWarning(timeLimitedUse(db, front.front.map((point) => point.designPointId), network), front.front.length, `cosa sweep run ${specPath} --db ${dbPath}`);
   if (warning !== undefined) process.stderr.write(`${warning}\n`);
   printReportPath(dbPath);
