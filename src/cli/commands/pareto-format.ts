@@ -64,8 +64,9 @@ export function emptyFrontLine(front: ParetoFront, counts: { failed: number; pen
  * with the latency objective, each design point's energy is that of a latency-optimal mapping.
  */
 export function objectiveNote(mapperObjective: Objective, frontObjectives: readonly string[]): string | undefined {
-  const other = mapperObjective === 'latency' ? 'energy' : mapperObjective === 'energy' ? 'latency' : undefined;
-  if (other === undefined || !frontObjectives.some((objective) => objective === other || objective === 'edp')) return undefined;
+  if (mapperObjective === 'edp') return undefined;
+  const other = mapperObjective === 'latency' ? 'energy' : 'latency';
+  if (!frontObjectives.some((objective) => objective === other || objective === 'edp')) return undefined;
   return (
     `note: the sweep's mapper minimised ${mapperObjective}, so each design point's ${other} is that of a ${mapperObjective}-optimal ` +
     `mapping, not the lowest its hardware allows; set mapper.objective: edp to compare designs by both`
