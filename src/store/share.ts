@@ -137,14 +137,16 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
   // Equal mapping text on equally named levels parses to one object, which neighbours.ts then
   // evaluates once per target instead of once per design point that found it.
   const parsed = new Map<string, Mapping>();
+  // A job used by several design points is read once; its other points only add grid values.
+  const addedPoint = (row: JobRow) => {
+    const existing = jobs.get(row.key);
+    existing?.points.push(JSON.parse(row.parametersJson) as Record<string, GridValue>);
+    return existing !== undefined;
+  };
+
   const failed: JobRow[] = [];
   for (const row of rows) {
-    const parameters = JSON.parse(row.parametersJson) as Record<string, GridValue>;
-    const existing = jobs.get(row.key);
-    if (existing !== undefined) {
-      existing.points.push(parameters);
-      continue;
-    }
+    if (addedPoint(row)) continue;
     const layer = layers.get(row.layerKey);
     if (layer === undefined) continue;
     if (row.status !== 'done' || row.mappingYaml === null) {
@@ -160,20 +162,17 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
       parsed.set(cacheKey, mapping);
     }
     if (!keeps.has(row.pointId)) keeps.set(row.pointId, mapping.levels.map((level) => level.keep));
-    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer, architecture, points: [parameters], keep: keeps.get(row.pointId)!, mapping, cycles: row.cycles!, energy_pJ: row.energyPJ! });
+    const points = [JSON.parse(row.parametersJson) as Record<string, GridValue>];
+    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer, architecture, points, keep: keeps.get(row.pointId)!, mapping, cycles: row.cycles!, energy_pJ: row.energyPJ! });
   }
 
   for (const row of failed) {
-    const parameters = JSON.parse(row.parametersJson) as Record<string, GridValue>;
-    const existing = jobs.get(row.key);
-    if (existing !== undefined) {
-      existing.points.push(parameters);
-      continue;
-    }
+    if (addedPoint(row)) continue;
     const keep = keeps.get(row.pointId);
     if (keep === undefined) continue;
     const architecture = architectureOf(row, architectures);
-    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer: layers.get(row.layerKey)!, architecture, points: [parameters], keep, mapping: undefined, cycles: Infinity, energy_pJ: Infinity });
+    const points = [JSON.parse(row.parametersJson) as Record<string, GridValue>];
+    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer: layers.get(row.layerKey)!, architecture, points, keep, mapping: undefined, cycles: Infinity, energy_pJ: Infinity });
   }
   return [...jobs.values()];
 }
