@@ -15,6 +15,11 @@ import { layerKey } from '../src/workload/problem.js';
 const CONV: Layer = { R: 1, S: 1, P: 14, Q: 14, C: 1024, K: 256, N: 1, Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, G: 1 };
 const FC: Layer = { ...CONV, P: 28, Q: 28, C: 512, K: 128 };
 
+const GRID = [
+  { key: 'pes', values: [4, 8, 16] },
+  { key: 'global_buffer_kib', values: [16, 32, 64, 128] },
+];
+
 /** A job whose mapping is CoSA's without local search: the MIP alone, whose objective only approximates the model. */
 async function job(parameters: Record<string, number>, layer: Layer): Promise<SharingJob> {
   const { architecture, keep } = buildDesign('simba', parameters);
@@ -50,7 +55,7 @@ describe('shareMappings', async () => {
     jobs.push(await job(parameters, CONV));
     jobs.push(await job(parameters, FC));
   }
-  const outcome = shareMappings(jobs, ['pes', 'global_buffer_kib'], 'edp');
+  const outcome = shareMappings(jobs, GRID, 'edp');
   const byKey = new Map(jobs.map((entry) => [entry.key, entry]));
   const finalMapping = (entry: SharingJob) => outcome.shared.find((shared) => shared.key === entry.key)?.mapping ?? entry.mapping!;
 
@@ -95,7 +100,7 @@ describe('shareMappings', async () => {
     const c = await job({ pes: 8, global_buffer_kib: 64 }, CONV);
     const inflated = { cycles: c.cycles * 1e6, energy_pJ: c.energy_pJ * 1e6 };
     const b = { ...(await job({ pes: 4, global_buffer_kib: 64 }, CONV)), mapping: c.mapping, ...inflated };
-    const chain = shareMappings([a, b, { ...c, ...inflated }], ['pes', 'global_buffer_kib'], 'edp');
+    const chain = shareMappings([a, b, { ...c, ...inflated }], GRID, 'edp');
 
     expect(chain.passes).toBeGreaterThanOrEqual(2);
     const toC = chain.shared.find((shared) => shared.key === c.key);
@@ -107,7 +112,7 @@ describe('shareMappings', async () => {
     const target = jobs.find((entry) => entry.layerKey === jobs[0].layerKey && entry.points[0].pes === 16 && entry.points[0].global_buffer_kib === 64)!;
     const failed = { ...target, mapping: undefined, cycles: Infinity, energy_pJ: Infinity };
     const group = jobs.filter((entry) => entry.layerKey === target.layerKey).map((entry) => (entry === target ? failed : entry));
-    const rescue = shareMappings(group, ['pes', 'global_buffer_kib'], 'edp').shared.find((shared) => shared.key === target.key);
+    const rescue = shareMappings(group, GRID, 'edp').shared.find((shared) => shared.key === target.key);
 
     expect(rescue).toBeDefined();
     for (const neighbour of group) {
@@ -117,11 +122,21 @@ describe('shareMappings', async () => {
     }
   });
 
+  it('bounds neighbours on a long axis', () => {
+    const long = [{ key: 'pes', values: [8] }, { key: 'global_buffer_kib', values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }];
+    const source = { ...jobs[0], key: 'source', points: [{ pes: 8, global_buffer_kib: 0 }] };
+    const target = (place: number) => ({ ...source, key: 'target', points: [{ pes: 8, global_buffer_kib: place }], mapping: structuredClone(source.mapping), cycles: source.cycles * 10 });
+
+    expect(shareMappings([source, target(5)], long, 'edp').evaluations).toBe(0);
+    const near = shareMappings([source, target(4)], long, 'edp');
+    expect(near.shared.map((shared) => shared.key)).toEqual(['target']);
+  });
+
   it('skips points two values apart', () => {
     const a = jobs[0];
     const b = jobs.find((entry) => entry.layerKey === a.layerKey && differingAxes(entry.points[0], a.points[0]) === 2)!;
     const worse = { ...b, cycles: b.cycles * 10, energy_pJ: b.energy_pJ * 10 };
-    const result = shareMappings([a, worse], ['pes', 'global_buffer_kib'], 'edp');
+    const result = shareMappings([a, worse], GRID, 'edp');
     expect(result.shared).toEqual([]);
     expect(result.evaluations).toBe(0);
   });

@@ -55,7 +55,7 @@ interface JobRow {
 export async function shareSweepMappings(db: Db, sweepId: number, signal?: AbortSignal): Promise<ShareSummary> {
   const start = performance.now();
   const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweepId) as string;
-  const { mapper, gridKeys } = storedSpecSettings(specText, db.name);
+  const { mapper, grid } = storedSpecSettings(specText, db.name);
   const jobs = loadSharingJobs(db, sweepId, mapper.padding === true);
   const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0 };
 
@@ -84,7 +84,7 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
 
   for (const group of groupByLayer(jobs)) {
     if (signal?.aborted === true) break;
-    const outcome = shareMappings(group, gridKeys, mapper.objective);
+    const outcome = shareMappings(group, grid, mapper.objective);
     write(group, outcome.shared);
     summary.evaluations += outcome.evaluations;
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -46,17 +46,31 @@ export interface SharingOutcome {
   passes: number;
 }
 
-/** Maximum passes. An improvement travels one grid step per pass, and few grids have more axes than this. */
+/** A grid axis: its key and its values in the spec's order. */
+export interface GridAxis {
+  key: string;
+  values: readonly GridValue[];
+}
+
+/**
+ * How many places apart along an axis two points may be and still be neighbours. It bounds the
+ * work on long axes (a 100-value axis would otherwise give each point 99 neighbours per layer),
+ * and a mapping still travels further over several passes.
+ */
+const NEIGHBOUR_SPAN = 4;
+
+/** Maximum passes; few grids need more to pass a mapping along every axis. */
 const MAX_PASSES = 8;
 
 /**
  * Gives every job the best mapping, by `objective`, among its own and those of its neighbours:
- * the jobs of the same layer shape at design points that differ in one grid value. Passes repeat
+ * the jobs of the same layer shape at design points that differ in one grid value (see
+ * neighbourLists). Passes repeat
  * with the mappings that changed, so an improvement also reaches points two or more axes away.
  * Each pass reads the mappings of the pass before, so the outcome does not depend on job order.
  */
-export function shareMappings(jobs: readonly SharingJob[], gridKeys: readonly string[], objective: Objective): SharingOutcome {
-  const neighbours = neighbourLists(jobs, gridKeys);
+export function shareMappings(jobs: readonly SharingJob[], grid: readonly GridAxis[], objective: Objective): SharingOutcome {
+  const neighbours = neighbourLists(jobs, grid);
   const current = jobs.map((job) => ({ mapping: job.mapping, figures: { cycles: job.cycles, energy_pJ: job.energy_pJ }, source: job.key, evaluation: undefined as Evaluation | undefined }));
   let changed = new Set(jobs.map((_, index) => index));
   let evaluations = 0;
@@ -97,23 +111,31 @@ export function shareMappings(jobs: readonly SharingJob[], gridKeys: readonly st
 
 /**
  * For each job, the indexes of its neighbours: jobs of the same layer shape whose design points
- * differ from one of its points in exactly one grid value. Jobs are bucketed, per grid axis, by
- * their values on all the other axes, so this takes time linear in the points, not quadratic.
+ * differ from one of its points in one grid value, at most NEIGHBOUR_SPAN places apart in that
+ * axis's list. Jobs are bucketed, per grid axis, by their values on all the other axes, so this
+ * takes time linear in the points.
  */
-function neighbourLists(jobs: readonly SharingJob[], gridKeys: readonly string[]): number[][] {
+function neighbourLists(jobs: readonly SharingJob[], grid: readonly GridAxis[]): number[][] {
   const lists = jobs.map(() => new Set<number>());
-  for (const axis of gridKeys) {
-    const buckets = new Map<string, number[]>();
+  for (const axis of grid) {
+    // String keys, because a design coerces a grid value such as "64" to the number 64.
+    const places = new Map(axis.values.map((value, place) => [String(value), place]));
+    const buckets = new Map<string, { job: number; place: number }[]>();
     jobs.forEach((job, index) => {
       for (const point of job.points) {
-        const signature = JSON.stringify([job.layerKey, ...gridKeys.map((key) => (key === axis ? null : point[key] ?? null))]);
+        const signature = JSON.stringify([job.layerKey, ...grid.map(({ key }) => (key === axis.key ? null : point[key] ?? null))]);
+        const entry = { job: index, place: places.get(String(point[axis.key])) ?? -1 };
         const bucket = buckets.get(signature);
-        if (bucket === undefined) buckets.set(signature, [index]);
-        else if (bucket[bucket.length - 1] !== index) bucket.push(index);
+        if (bucket === undefined) buckets.set(signature, [entry]);
+        else bucket.push(entry);
       }
     });
     for (const bucket of buckets.values()) {
-      for (const a of bucket) for (const b of bucket) if (a !== b) lists[a].add(b);
+      for (const a of bucket) {
+        for (const b of bucket) {
+          if (a.job !== b.job && Math.abs(a.place - b.place) <= NEIGHBOUR_SPAN) lists[a.job].add(b.job);
+        }
+      }
     }
   }
   return lists.map((set) => [...set].sort((a, b) => a - b));

@@ -148,10 +148,11 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
  * The mapper settings and grid axes of a spec stored in a results database. Unlike parseSweepSpec
  * it checks no paths, which need not exist on the machine that reads the database (after a merge).
  */
-export function storedSpecSettings(text: string, file: string): { mapper: MapperSettings; gridKeys: string[] } {
+export function storedSpecSettings(text: string, file: string): { mapper: MapperSettings; grid: SweepSpec['grid'] } {
   const parsed = specSchema.safeParse(parseYaml(text));
   if (!parsed.success) throw new InputError(file, 'spec_text', undefined, 'the stored sweep spec is not valid; rerun the sweep into a new database');
-  return { mapper: readMapper(parsed.data, file), gridKeys: Object.keys(parsed.data.architecture.grid ?? {}) };
+  const grid = Object.entries(parsed.data.architecture.grid ?? {}).map(([key, values]) => ({ key, values }));
+  return { mapper: readMapper(parsed.data, file), grid };
 }
 
 function readSource(raw: RawSpec, file: string, base: string): ArchitectureSource {

@@ -19,7 +19,8 @@ export function registerSweepCommand(program: Command): void {
         'over latency, energy and area. Finished jobs are kept: rerunning the same command resumes, and Ctrl-C ' +
         'or SIGTERM stops with every finished job saved (exit status 130 or 143). After the jobs, each job takes ' +
         'the best mapping, by the sweep\'s objective, among its own and those found for the same layer at the ' +
-        'design points that differ from its own in one grid value; the cost model checks each on its architecture.',
+        'design points that differ from its own in one grid value (at most 4 places apart on that axis); the cost ' +
+        'model checks each on its architecture.',
     )
     .addHelpText(
       'after',
