@@ -238,24 +238,43 @@ describe('results merge', () => {
     expect(() => mergeResults(shardDbs[0], [shardDbs[0], shardDbs[1]])).toThrow(/is also the output database/);
   });
 
-  it('replaces a done job only by a mapping better in cycles and energy', () => {
+  it("replaces a done job only by a mapping better by the sweep's objective", () => {
     const merged = join(fixture.dir, 'better.sqlite');
     mergeResults(merged, shardDbs);
-    const [better, mixed] = (jobResults(shardDbs[0]) as unknown[][]).map((row) => row[0] as string);
+    const [better, trade, worse] = (jobResults(shardDbs[0]) as unknown[][]).map((row) => row[0] as string);
     const retried = join(fixture.dir, 'retried.shard-0.sqlite');
     copyFileSync(shardDbs[0], retried);
     const edit = new Database(retried);
+    // The sweep's objective is EDP: the second trades one more cycle for half the energy, the third
+    // takes three times the cycles for half the energy.
     edit.prepare('UPDATE jobs SET cycles = cycles - 1, energy_pj = energy_pj * 0.5 WHERE key = ?').run(better);
-    edit.prepare('UPDATE jobs SET cycles = cycles + 1, energy_pj = energy_pj * 0.5 WHERE key = ?').run(mixed);
+    edit.prepare('UPDATE jobs SET cycles = cycles + 1, energy_pj = energy_pj * 0.5 WHERE key = ?').run(trade);
+    edit.prepare('UPDATE jobs SET cycles = cycles * 3, energy_pj = energy_pj * 0.5 WHERE key = ?').run(worse);
     edit.close();
     const rowOf = (path: string, key: string) => (jobResults(path) as unknown[][]).find((row) => row[0] === key);
-    const mixedBefore = rowOf(merged, mixed);
+    const worseBefore = rowOf(merged, worse);
 
     const summary = mergeResults(merged, [retried]);
 
-    expect(summary.replaced).toBe(1);
+    expect(summary.replaced).toBe(2);
     expect(rowOf(merged, better)).toEqual(rowOf(retried, better));
-    expect(rowOf(merged, mixed)).toEqual(mixedBefore);
+    expect(rowOf(merged, trade)).toEqual(rowOf(retried, trade));
+    expect(rowOf(merged, worse)).toEqual(worseBefore);
+  });
+
+  it('keeps the best result whatever the order of the inputs', () => {
+    const retried = join(fixture.dir, 'order.shard-0.sqlite');
+    copyFileSync(shardDbs[0], retried);
+    const edit = new Database(retried);
+    edit.prepare('UPDATE jobs SET cycles = cycles * 2, energy_pj = energy_pj * 0.9').run();
+    edit.close();
+
+    const forward = join(fixture.dir, 'forward.sqlite');
+    const backward = join(fixture.dir, 'backward.sqlite');
+    mergeResults(forward, [retried, ...shardDbs]);
+    mergeResults(backward, [...shardDbs, retried]);
+    expect(jobResults(forward)).toEqual(jobResults(backward));
+    expect(jobResults(forward)).toEqual(jobResults(singleDb));
   });
 
   it('keeps failed jobs with their reasons, and a later result replaces them', async () => {

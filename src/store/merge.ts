@@ -2,13 +2,17 @@
 // into one database. Every shard records the sweep's whole plan (design points, layers and
 // job keys) and the results of its own jobs, so a merge copies the plan once and the job rows
 // by key. Merging is idempotent: a job already in the output keeps its row, unless that row
-// is a failure and the input has a result.
+// is a failure and the input has a result, or the input's result is better by the sweep's objective.
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { InputError } from '../input-error.js';
+import { isBetter } from '../mappers/space.js';
+import type { Objective } from '../mappers/types.js';
+import { storedSpecSettings } from '../sweep/spec.js';
 import { acquireRunLock } from './lock.js';
+import { shareSweepMappings, type ShareSummary } from './share.js';
 import { openStore, type Db } from './open.js';
 import { listSweeps, type SweepRow } from './queries.js';
 import { updateNetworkResults } from './write.js';
@@ -34,6 +38,42 @@ interface CheckedInput {
 
 /** Merges the sweep results of `inputs` into `output`, which is created when it does not exist. */
 export function mergeResults(output: string, inputs: readonly string[]): MergeSummary {
+  const target = openMergeTarget(output, inputs);
+  try {
+    return mergeInto(target);
+  } finally {
+    target.close();
+  }
+}
+
+/**
+ * Merges as mergeResults does, then shares mappings between the sweep's neighbouring design points
+ * (src/store/share.ts), holding the output's run lock for both. `signal` stops the exchange
+ * between layer shapes; what it computed until then is saved.
+ */
+export async function mergeAndShareResults(output: string, inputs: readonly string[], signal?: AbortSignal): Promise<{ merge: MergeSummary; share: ShareSummary }> {
+  const target = openMergeTarget(output, inputs);
+  try {
+    const merge = mergeInto(target);
+    return { merge, share: await shareSweepMappings(target.db, merge.sweepId, signal) };
+  } finally {
+    target.close();
+  }
+}
+
+interface MergeTarget {
+  db: Db;
+  output: string;
+  usable: CheckedInput[];
+  skipped: string[];
+  close: () => void;
+}
+
+/**
+ * Checks the inputs and the output, then opens the output and takes its run lock. Every check runs
+ * before the output is opened for writing, so a rejected merge writes nothing.
+ */
+function openMergeTarget(output: string, inputs: readonly string[]): MergeTarget {
   if (inputs.length === 0) throw new InputError('command line', 'IN.sqlite', undefined, 'give at least one database to merge');
   const outputPath = canonicalPath(output);
   for (const input of inputs) {
@@ -44,7 +84,6 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
 
   // An input named twice (as by overlapping globs) is merged once and counted once.
   const unique = [...new Map(inputs.map((input) => [canonicalPath(input), input])).values()];
-  // Every input is checked before the output is opened, so a rejected merge writes nothing.
   const checked = unique.map(checkInput);
   const usable = checked.filter((input): input is CheckedInput => input.sweep !== undefined);
   if (usable.length === 0) {
@@ -52,38 +91,52 @@ export function mergeResults(output: string, inputs: readonly string[]): MergeSu
   }
   const reference = usable[0];
   for (const input of usable.slice(1)) checkSameSweep(input, reference);
+  if (existsSync(output) && statSync(output).isFile() && statSync(output).size > 0) checkOutput(output, reference);
 
   const db = openStore(output, { create: true });
-  let release: (() => void) | undefined;
+  let release: () => void;
   try {
     // A sweep run into the output would solve again the jobs merged under it.
     release = acquireRunLock(output, 'cosa results merge');
-    for (const sweep of listSweeps(db)) checkOutputSweep(output, sweep, reference);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return {
+    db,
+    output,
+    usable,
+    skipped: checked.filter((input) => input.sweep === undefined).map((input) => input.path),
+    close: () => {
+      db.close();
+      release();
+    },
+  };
+}
 
-    const summary: MergeSummary = {
-      sweepName: reference.sweep.name,
-      sweepId: 0,
-      merged: usable.length,
-      skipped: checked.filter((input) => input.sweep === undefined).map((input) => input.path),
-      added: 0,
-      replaced: 0,
-      unchanged: 0,
-    };
-    // One transaction over all inputs: an input rejected midway leaves the output as it was.
-    db.transaction(() => {
-      for (const input of usable) {
-        const counts = mergeOne(db, output, input);
-        summary.sweepId = counts.sweepId;
-        summary.added += counts.added;
-        summary.replaced += counts.replaced;
-        summary.unchanged += counts.unchanged;
-      }
-      updateNetworkResults(db, summary.sweepId);
-    })();
-    return summary;
+/** Copies every usable input into the output in one transaction, so an input rejected midway leaves it as it was. */
+function mergeInto({ db, output, usable, skipped }: MergeTarget): MergeSummary {
+  const summary: MergeSummary = { sweepName: usable[0].sweep.name, sweepId: 0, merged: usable.length, skipped, added: 0, replaced: 0, unchanged: 0 };
+  db.transaction(() => {
+    for (const input of usable) {
+      const counts = mergeOne(db, output, input);
+      summary.sweepId = counts.sweepId;
+      summary.added += counts.added;
+      summary.replaced += counts.replaced;
+      summary.unchanged += counts.unchanged;
+    }
+    updateNetworkResults(db, summary.sweepId);
+  })();
+  return summary;
+}
+
+/** Rejects an existing output that holds another sweep; read-only, so that a rejected merge changes nothing. */
+function checkOutput(output: string, reference: CheckedInput): void {
+  const db = openStore(output, { readonly: true });
+  try {
+    for (const sweep of listSweeps(db)) checkOutputSweep(output, sweep, reference);
   } finally {
     db.close();
-    release?.();
   }
 }
 
@@ -144,7 +197,9 @@ function mergeOne(db: Db, outputPath: string, input: CheckedInput): { sweepId: n
         throw new InputError(input.path, 'plan', input.sweep.name, hint);
       }
     }
-    return { sweepId, ...copyJobs(source, input.sweep.id, db) };
+    const specText = source.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(input.sweep.id) as string;
+    const objective = storedSpecSettings(specText, input.path).mapper.objective;
+    return { sweepId, ...copyJobs(source, input.sweep.id, db, objective) };
   } finally {
     source.close();
   }
@@ -204,11 +259,11 @@ const JOB_COLUMNS = 'key, status, reason, mapper_status, solve_seconds, worker_s
 /**
  * Copies the rows of the sweep's jobs. A job the output lacks is added. A failed job of the
  * output is replaced when the input has it done, because a later retry succeeded. A done job is
- * replaced when the input's mapping takes fewer cycles and less energy, one of them strictly, as
- * after a retry of time-limited jobs. That rule needs no objective, because none gets worse.
- * Otherwise the output's row stays, so merging an input twice changes nothing.
+ * replaced when the input's mapping is better by the sweep's objective, as after a retry, so the
+ * outcome does not depend on the order of the inputs. Otherwise the output's row stays, so
+ * merging an input twice changes nothing.
  */
-function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; replaced: number; unchanged: number } {
+function copyJobs(source: Db, sourceSweepId: number, db: Db, objective: Objective): { added: number; replaced: number; unchanged: number } {
   const rows = source.prepare(`
     SELECT ${JOB_COLUMNS} FROM jobs
     WHERE key IN (
@@ -233,7 +288,7 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db): { added: number; r
     if (current === undefined) {
       insert(row);
       counts.added++;
-    } else if (status === 'done' && (current.status === 'failed' || isParetoBetter({ cycles, energyPJ }, current))) {
+    } else if (status === 'done' && (current.status === 'failed' || isBetterResult({ cycles, energyPJ }, current, objective))) {
       insert(row);
       counts.replaced++;
     } else {
@@ -261,9 +316,8 @@ function sharedMappingCopier(source: Db, db: Db): (jobKey: string) => void {
   };
 }
 
-/** True when `candidate` takes no more cycles and no more energy than `incumbent`, and fewer of one. */
-function isParetoBetter(candidate: { cycles: number | null; energyPJ: number | null }, incumbent: { cycles: number | null; energyPJ: number | null }): boolean {
+/** True when `candidate` is better than `incumbent` by `objective`, ties broken as the mappers break them. */
+function isBetterResult(candidate: { cycles: number | null; energyPJ: number | null }, incumbent: { cycles: number | null; energyPJ: number | null }, objective: Objective): boolean {
   if (candidate.cycles === null || candidate.energyPJ === null || incumbent.cycles === null || incumbent.energyPJ === null) return false;
-  const noWorse = candidate.cycles <= incumbent.cycles && candidate.energyPJ <= incumbent.energyPJ;
-  return noWorse && (candidate.cycles < incumbent.cycles || candidate.energyPJ < incumbent.energyPJ);
+  return isBetter({ cycles: candidate.cycles, energy_pJ: candidate.energyPJ }, { cycles: incumbent.cycles, energy_pJ: incumbent.energyPJ }, objective);
 }

@@ -48,9 +48,9 @@ interface JobRow {
  * Shares mappings between the neighbouring design points of sweep `sweepId` and rebuilds the
  * network results of every sweep whose jobs changed. A failed job takes a neighbour's mapping
  * when the cost model accepts it. Jobs already improved keep their record of what their own
- * mapper found. Layer shapes are done one at a time, each written in its own
- * transaction, with a return to the event loop in between, so that `signal` (Ctrl-C) can stop a
- * long exchange and keep the shapes already done.
+ * mapper found. Layer shapes are done one at a time with a return to the event loop in between,
+ * so that `signal` (Ctrl-C) can stop a long exchange. The jobs of the shapes done and the network
+ * results are then written in one transaction, so the totals always match the jobs.
  */
 export async function shareSweepMappings(db: Db, sweepId: number, signal?: AbortSignal): Promise<ShareSummary> {
   const start = performance.now();
@@ -59,6 +59,32 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
   const jobs = loadSharingJobs(db, sweepId, mapper.padding === true);
   const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0 };
 
+  const shared: SharedMapping[] = [];
+  for (const group of groupByLayer(jobs)) {
+    if (signal?.aborted === true) break;
+    const outcome = shareMappings(group, grid, mapper.objective);
+    shared.push(...outcome.shared);
+    summary.evaluations += outcome.evaluations;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  const byKey = new Map(jobs.map((job) => [job.key, job]));
+  for (const { key, evaluation } of shared) {
+    const job = byKey.get(key)!;
+    if (job.mapping === undefined) {
+      summary.rescued++;
+      continue;
+    }
+    summary.improved++;
+    summary.bestGain = Math.max(summary.bestGain, objectiveScore(job, mapper.objective) / objectiveScore(evaluation, mapper.objective));
+  }
+  if (shared.length > 0) writeShared(db, sweepId, shared, byKey);
+  summary.seconds = (performance.now() - start) / 1000;
+  return summary;
+}
+
+/** Stores the shared mappings with a record of each job's own result, and rebuilds the totals. */
+function writeShared(db: Db, sweepId: number, shared: readonly SharedMapping[], jobs: Map<string, SharingJob>): void {
   // A rescued job is done from now on, and its record keeps the reason its own mapper failed.
   const update = db.prepare("UPDATE jobs SET status = 'done', reason = NULL, cycles = ?, energy_pj = ?, mapping_yaml = ?, evaluation_json = ? WHERE key = ?");
   // A job improved before keeps the result of its own mapper, not that of the last exchange.
@@ -66,37 +92,15 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
     INSERT INTO shared_mappings (job_key, source_job_key, mapper_cycles, mapper_energy_pj, mapper_mapping_yaml, mapper_reason, shared_at)
     SELECT key, ?, cycles, energy_pj, mapping_yaml, reason, ? FROM jobs WHERE key = ?
     ON CONFLICT (job_key) DO UPDATE SET source_job_key = excluded.source_job_key, shared_at = excluded.shared_at`);
-  const write = db.transaction((group: SharingJob[], shared: SharedMapping[]) => {
-    const byKey = new Map(group.map((job) => [job.key, job]));
+
+  db.transaction(() => {
     const now = new Date().toISOString();
     for (const { key, sourceKey, mapping, evaluation } of shared) {
-      const job = byKey.get(key)!;
       record.run(sourceKey, now, key);
-      update.run(evaluation.cycles, evaluation.energy_pJ, writeMappingYaml(job.architecture, mapping), JSON.stringify(evaluation), key);
-      if (job.mapping === undefined) {
-        summary.rescued++;
-        continue;
-      }
-      summary.improved++;
-      summary.bestGain = Math.max(summary.bestGain, objectiveScore(job, mapper.objective) / objectiveScore(evaluation, mapper.objective));
+      update.run(evaluation.cycles, evaluation.energy_pJ, writeMappingYaml(jobs.get(key)!.architecture, mapping), JSON.stringify(evaluation), key);
     }
-  });
-
-  for (const group of groupByLayer(jobs)) {
-    if (signal?.aborted === true) break;
-    const outcome = shareMappings(group, grid, mapper.objective);
-    write(group, outcome.shared);
-    summary.evaluations += outcome.evaluations;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-
-  if (summary.improved + summary.rescued > 0) {
-    db.transaction(() => {
-      for (const id of sweepsSharingJobs(db, sweepId)) updateNetworkResults(db, id);
-    })();
-  }
-  summary.seconds = (performance.now() - start) / 1000;
-  return summary;
+    for (const id of sweepsSharingJobs(db, sweepId)) updateNetworkResults(db, id);
+  })();
 }
 
 function groupByLayer(jobs: readonly SharingJob[]): SharingJob[][] {

@@ -1,11 +1,9 @@
 // `cosa results merge`: merge the databases of a sweep's shards into one results database.
 import type { Command } from 'commander';
 
-import { acquireRunLock } from '../../store/lock.js';
-import { mergeResults } from '../../store/merge.js';
+import { mergeAndShareResults, mergeResults, type MergeSummary } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/queries.js';
-import { shareSweepMappings } from '../../store/share.js';
 import { registerResultsPointCommand } from './results-point.js';
 import { formatShareSummary } from './share-format.js';
 import { runAction } from '../errors.js';
@@ -24,7 +22,7 @@ export function registerResultsCommand(program: Command): void {
         'results, so `cosa pareto` and `cosa sweep status` read OUT as after a run on one machine. Every input ' +
         'must hold the same sweep spec and schema version. Merging is idempotent: a job already in OUT keeps ' +
         'its row, except that a failed job is replaced by an input that has it done, and a done job by an input whose ' +
-        'mapping takes fewer cycles and less energy (one of them strictly). Failed jobs keep their reasons. Then, as ' +
+        "mapping is better by the sweep's objective. Failed jobs keep their reasons. Then, as " +
         '`sweep run` does, each job takes the best mapping among its own and those of its neighbouring design points.',
     )
     .option('--no-share-mappings', "keep every job's own mapping: do not try the mappings of neighbouring design points")
@@ -34,24 +32,26 @@ export function registerResultsCommand(program: Command): void {
 }
 
 export async function resultsMergeCommand(output: string, inputs: string[], options: { shareMappings?: boolean }): Promise<number> {
-  const summary = mergeResults(output, inputs);
-  for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
-  process.stdout.write(
-    `merged ${countOf(summary.merged, 'database')} of sweep ${summary.sweepName} into ${output}: ` +
-      `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'job')} replaced by better results, ${summary.unchanged} already there\n`,
-  );
-
-  if (options.shareMappings !== false) {
-    const release = acquireRunLock(output, 'cosa results merge');
+  let summary: MergeSummary;
+  let interrupted = false;
+  if (options.shareMappings === false) {
+    summary = mergeResults(output, inputs);
+    printMergeSummary(output, summary);
+  } else {
+    // Ctrl-C or SIGTERM stops the exchange between layer shapes; the merge and the shapes done are saved.
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
-      const db = openStore(output);
-      try {
-        process.stdout.write(`${formatShareSummary(await shareSweepMappings(db, summary.sweepId))}\n`);
-      } finally {
-        db.close();
-      }
+      const result = await mergeAndShareResults(output, inputs, controller.signal);
+      summary = result.merge;
+      printMergeSummary(output, summary);
+      process.stdout.write(`${formatShareSummary(result.share)}\n`);
+      interrupted = controller.signal.aborted;
     } finally {
-      release();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
   }
 
@@ -65,5 +65,17 @@ export async function resultsMergeCommand(output: string, inputs: string[], opti
   } finally {
     db.close();
   }
+  if (interrupted) {
+    process.stderr.write('interrupted while sharing mappings: the merged jobs are saved; run the same merge again to finish\n');
+    return 130;
+  }
   return 0;
+}
+
+function printMergeSummary(output: string, summary: MergeSummary): void {
+  for (const path of summary.skipped) process.stderr.write(`skipped ${path}: it holds no sweep yet (its task stopped before planning)\n`);
+  process.stdout.write(
+    `merged ${countOf(summary.merged, 'database')} of sweep ${summary.sweepName} into ${output}: ` +
+      `${countOf(summary.added, 'job')} added, ${countOf(summary.replaced, 'job')} replaced by better results, ${summary.unchanged} already there\n`,
+  );
 }
