@@ -1,6 +1,6 @@
 // Shards and merges of a sweep on one machine: real worker threads and real SQLite files. The
 // runner's worker is the compiled one, so build first: `npx tsc -p .`.
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -186,8 +186,14 @@ describe('results merge', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(otherDb);
 
-    // The output already holding another sweep is rejected as well.
+    // The output already holding another sweep is rejected as well, and left as it was, even a
+    // database from before the shared_mappings table.
+    const legacy = new Database(otherDb);
+    legacy.exec('DROP TABLE shared_mappings');
+    legacy.close();
+    const bytes = readFileSync(otherDb);
     expect(() => mergeResults(otherDb, [shardDbs[0]])).toThrow(/holds sweep shards .*merge into a new file/);
+    expect(readFileSync(otherDb).equals(bytes)).toBe(true);
   });
 
   it('rejects a database of another schema version', async () => {
