@@ -141,12 +141,14 @@ describe('shared mappings in a stored sweep', () => {
     const column = header.indexOf('mapping_from_point');
     const jobColumn = header.indexOf('job_key');
     expect(column).toBe(header.length - 1);
+    expect(header[column - 1]).toBe('mapping_from_sweep');
 
     const db = openStore(sharedDb, { readonly: true });
     try {
       const sharedKeys = new Set(db.prepare('SELECT job_key FROM shared_mappings').pluck().all() as string[]);
       for (const row of rows) {
         expect(row[column] !== '', row[jobColumn]).toBe(sharedKeys.has(row[jobColumn]));
+        expect(row[column - 1]).toBe(row[column] === '' ? '' : 'share');
         if (row[column] !== '') expect(Number(row[column])).not.toBe(Number(row[header.indexOf('point_index')]));
       }
     } finally {
@@ -216,3 +218,40 @@ describe('shared mappings in a stored sweep', () => {
 function pick(job: { cycles: number; energy_pJ: number }): { cycles: number; energy_pJ: number } {
   return { cycles: job.cycles, energy_pJ: job.energy_pJ };
 }
+
+describe('shared mappings across sweeps', () => {
+  it('names the source point of another sweep', async () => {
+    // A second sweep of the middle buffer size alone reuses those jobs, not their sources.
+    const dir2 = mkdtempSync(join(tmpdir(), 'cosa-share-two-'));
+    try {
+      const first = join(dir2, 'first.sqlite');
+      mkdirSync(join(dir2, 'layers'));
+      writeFileSync(join(dir2, 'layers', 'a.yaml'), 'problem: {R: 1, S: 1, P: 14, Q: 14, C: 1024, K: 256, N: 1}\n');
+      writeFileSync(join(dir2, 'layers', 'b.yaml'), 'problem: {R: 1, S: 1, P: 28, Q: 28, C: 512, K: 128, N: 1}\n');
+      writeFileSync(join(dir2, 'share.yaml'), SPEC);
+      writeFileSync(join(dir2, 'subset.yaml'), SPEC.replace('name: share', 'name: subset').replace('[32, 64, 128]', '[64]'));
+      const db = openStore(first, { create: true });
+      try {
+        await runSweep(planSweep(loadSweepSpec(join(dir2, 'share.yaml'))), db, { workers: 2 });
+        await runSweep(planSweep(loadSweepSpec(join(dir2, 'subset.yaml'))), db, { workers: 2, shareMappings: false });
+        const fromOtherPoints = db.prepare(`
+          SELECT COUNT(*) FROM shared_mappings s
+          WHERE s.job_key IN (SELECT pj.job_key FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id JOIN sweeps w ON w.id = dp.sweep_id WHERE w.name = 'subset')
+            AND s.source_job_key NOT IN (SELECT pj.job_key FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id JOIN sweeps w ON w.id = dp.sweep_id WHERE w.name = 'subset')`).pluck().get() as number;
+        expect(fromOtherPoints, 'the first sweep shared a mapping into the middle buffer size').toBeGreaterThan(0);
+      } finally {
+        db.close();
+      }
+
+      const result = await runCli(['export', '--db', first, '--csv', '--layers', '--sweep', 'subset'], dir2);
+      const [header, ...rows] = result.stdout.trimEnd().split('\n').map((line) => line.split(','));
+      const sweeps = rows.map((row) => row[header.indexOf('mapping_from_sweep')]);
+      expect(sweeps).toContain('share');
+      for (const [index, row] of rows.entries()) {
+        if (sweeps[index] === 'share') expect(Number(row[header.indexOf('mapping_from_point')])).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

@@ -290,9 +290,11 @@ export interface LayerResult {
   cycles: number | null;
   energyPJ: number | null;
   /**
-   * Index of the design point whose job first found the stored mapping, when it was shared from a
-   * neighbouring design point (src/store/share.ts); null for the job's own mapping.
+   * The design point whose job first found the stored mapping, when it was shared from a
+   * neighbouring design point (src/store/share.ts): its sweep, which is another sweep of the
+   * database when the two share the job, and its index. Both null for the job's own mapping.
    */
+  mappingFromSweep: string | null;
   mappingFromPoint: number | null;
 }
 
@@ -300,17 +302,21 @@ export interface LayerResult {
 export function layerResults(db: Db, designPointId: number, network?: string): LayerResult[] {
   // Databases written before shared mappings existed, and opened read-only, lack the table.
   const hasShared = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
-  const mappingFrom = hasShared
-    ? `(SELECT MIN(source_dp.point_index) FROM shared_mappings s
-        JOIN point_jobs source_pj ON source_pj.job_key = s.source_job_key
-        JOIN design_points source_dp ON source_dp.id = source_pj.design_point_id AND source_dp.sweep_id = dp.sweep_id
-        WHERE s.job_key = pj.job_key)`
-    : 'NULL';
+  // A point of the same sweep when there is one, else the first point of the first sweep with the job.
+  const source = (column: string) =>
+    hasShared
+      ? `(SELECT ${column} FROM shared_mappings s
+          JOIN point_jobs source_pj ON source_pj.job_key = s.source_job_key
+          JOIN design_points source_dp ON source_dp.id = source_pj.design_point_id
+          JOIN sweeps source_sweep ON source_sweep.id = source_dp.sweep_id
+          WHERE s.job_key = pj.job_key
+          ORDER BY source_dp.sweep_id != dp.sweep_id, source_dp.sweep_id, source_dp.point_index LIMIT 1)`
+      : 'NULL';
   const rows = db.prepare(`
     SELECT l.network, l.position, l.name, l.layer_key AS layerKey, l.repeats, pj.job_key AS jobKey,
       COALESCE(j.status, 'pending') AS status, j.reason, j.mapper_status AS mapperStatus,
       j.solve_seconds AS solveSeconds, j.gap, j.cycles, j.energy_pj AS energyPJ,
-      ${mappingFrom} AS mappingFromPoint
+      ${source('source_sweep.name')} AS mappingFromSweep, ${source('source_dp.point_index')} AS mappingFromPoint
     FROM design_points dp
     JOIN layers l ON l.sweep_id = dp.sweep_id
     JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key

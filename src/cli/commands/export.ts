@@ -25,7 +25,7 @@ export function registerExportCommand(program: Command): void {
     .description(
       'Write one CSV row per design point and network (parameters, completeness, latency, energy, EDP, area), ' +
         'or with --layers one row per design point and layer (job status, reason, cycles and energy of one repeat, and ' +
-        'mapping_from_point: the design point whose mapping the job took from a neighbour, empty for its own).',
+        'mapping_from_sweep and mapping_from_point: the design point whose mapping the job took from a neighbour, empty for its own).',
     )
     .requiredOption('--db <file>', 'results database written by `cosa sweep run`')
     .option('--csv', 'write CSV (the only format)')
@@ -69,13 +69,13 @@ function writeNetworkRows(db: Db, sweeps: ReturnType<typeof listSweeps>, paramet
 }
 
 function writeLayerRows(db: Db, sweeps: ReturnType<typeof listSweeps>, parameterNames: string[], out: NodeJS.WritableStream): void {
-  out.write(csvLine(['sweep', 'point_index', ...parameterNames, 'network', 'position', 'layer', 'layer_key', 'repeats', 'job_key', 'status', 'reason', 'mapper_status', 'solve_seconds', 'gap', 'cycles', 'energy_pj', 'mapping_from_point']));
+  out.write(csvLine(['sweep', 'point_index', ...parameterNames, 'network', 'position', 'layer', 'layer_key', 'repeats', 'job_key', 'status', 'reason', 'mapper_status', 'solve_seconds', 'gap', 'cycles', 'energy_pj', 'mapping_from_sweep', 'mapping_from_point']));
   for (const sweep of sweeps) {
     const points = designPointResults(db, sweep.id);
     for (const point of points) {
       const parameters = parameterNames.map((name) => point.parameters[name]);
       for (const layer of layerResults(db, point.designPointId)) {
-        out.write(csvLine([sweep.name, point.pointIndex, ...parameters, layer.network, layer.position, layer.name, layer.layerKey, layer.repeats, layer.jobKey, layer.status, layer.reason, layer.mapperStatus, layer.solveSeconds, layer.gap, layer.cycles, layer.energyPJ, layer.mappingFromPoint]));
+        out.write(csvLine([sweep.name, point.pointIndex, ...parameters, layer.network, layer.position, layer.name, layer.layerKey, layer.repeats, layer.jobKey, layer.status, layer.reason, layer.mapperStatus, layer.solveSeconds, layer.gap, layer.cycles, layer.energyPJ, layer.mappingFromSweep, layer.mappingFromPoint]));
       }
     }
   }
