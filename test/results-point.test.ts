@@ -1,6 +1,6 @@
 // `cosa results point`: a stored design point written as Timeloop files that evaluate to the
 // stored figures again, on a real sweep database.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -49,6 +49,25 @@ describe('cosa results point', () => {
       expect(evaluation.cycles).toBe(Number(column(row, 'cycles')));
       expect(evaluation.energy_pJ).toBeCloseTo(Number(column(row, 'energy_pj')), 3);
     }
+  });
+
+  it('replaces the files of an earlier point', async () => {
+    const folder = join(fixture.dir, 'again');
+    expect((await runCli(['results', 'point', '--db', dbPath, '--point', '0', '--out', folder], fixture.dir)).status).toBe(0);
+    writeFileSync(join(folder, '99-stale.map.yaml'), 'mapping: []\n');
+    expect((await runCli(['results', 'point', '--db', dbPath, '--point', '1', '--out', folder], fixture.dir)).status).toBe(0);
+    expect(existsSync(join(folder, '99-stale.map.yaml'))).toBe(false);
+    expect(readFileSync(join(folder, 'arch.yaml'), 'utf8')).toBe(readFileSync(join(out, 'arch.yaml'), 'utf8'));
+  });
+
+  it('rejects a folder of other files', async () => {
+    const folder = join(fixture.dir, 'busy');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'notes.txt'), 'mine\n');
+    const result = await runCli(['results', 'point', '--db', dbPath, '--point', '1', '--out', folder], fixture.dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is a folder with other files');
+    expect(readFileSync(join(folder, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 
   it('rejects a point the sweep lacks', async () => {

@@ -1,6 +1,6 @@
 // `cosa results point`: one design point of a sweep written as Timeloop input files, so that any
 // of its jobs can be evaluated again with `cosa evaluate` or with timeloop-model.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 
@@ -59,6 +59,7 @@ function resultsPointCommand(options: PointOptions): number {
   }
 
   checkOutputFolder(options.out, '--out');
+  clearEarlierOutput(options.out);
   writeFileSync(join(options.out, 'arch.yaml'), architectureToYaml(inputs.architecture));
   writeFileSync(join(options.out, 'ert.yaml'), energyTablesToYaml(inputs.architecture));
 
@@ -83,6 +84,24 @@ function resultsPointCommand(options: PointOptions): number {
     process.stdout.write(`check one: cosa evaluate --arch ${file('arch.yaml')} --ert ${file('ert.yaml')} --problem ${file(`${stems[first]}.problem.yaml`)} --mapping ${file(`${stems[first]}.map.yaml`)}\n`);
   }
   return 0;
+}
+
+/** Names of the files this command writes. */
+const OUTPUT_FILE = /^(arch\.yaml|ert\.yaml|layers\.csv|\d+-.*\.(problem|map)\.yaml)$/;
+
+/**
+ * Removes the files of an earlier run into `folder`, so that none of another point's mappings
+ * stays beside this point's files. A folder with other files, and no layers.csv, is rejected.
+ */
+function clearEarlierOutput(folder: string): void {
+  const names = readdirSync(folder);
+  if (names.length === 0) return;
+  if (!names.includes('layers.csv')) {
+    throw new InputError(folder, '--out', undefined, 'is a folder with other files; give a new or empty folder, or one that `cosa results point` wrote');
+  }
+  for (const name of names) {
+    if (OUTPUT_FILE.test(name)) unlinkSync(join(folder, name));
+  }
 }
 
 /** File name stems: the shape's position in the list and the name of its first layer, made safe for file names. */
