@@ -217,7 +217,7 @@ describe('paretoFront over stored rows', () => {
     expect(row(good)).toEqual({ status: 'optimal', energy: 50 });
     expect(row(worse)).toEqual({ status: 'optimal', energy: 60 });
 
-    write([{ key: good, objective: 'energy', status: 'failed', reason: 'timed out' }]);
+    expect(write([{ key: good, objective: 'energy', status: 'failed', reason: 'timed out' }])).toBe(1);
     expect(row(good)).toEqual({ status: 'optimal', energy: 50 });
   });
 

@@ -97,8 +97,9 @@ export function finishedJobKeys(db: Db, keys: readonly string[], rules: ReuseRul
  * again (a retry) keeps its stored mapping and figures when they are better by the job's objective
  * than the new ones, and takes the new run's mapper status. A failed retry never replaces it.
  * The stored mapping may be one shared from a neighbouring design point (src/store/share.ts).
+ * Returns how many failed results left a stored done result in place.
  */
-export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void {
+export function jobResultWriter(db: Db): (results: readonly JobResult[]) => number {
   const stored = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
   const keepStored = db.prepare('UPDATE jobs SET mapper_status = ?, finished_at = ? WHERE key = ?');
   const insert = db.prepare(`
@@ -110,11 +111,13 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
   const dropShared = db.prepare('DELETE FROM shared_mappings WHERE job_key = ?');
   return db.transaction((results: readonly JobResult[]) => {
     const finishedAt = new Date().toISOString();
+    let keptAfterFailure = 0;
     for (const result of results) {
       const previous = stored.get(result.key) as StoredFigures | undefined;
       if (storedIsBetter(previous, result)) {
         // A failed retry leaves the stored result as it was; a worse mapping updates only the status.
         if (result.status === 'done') keepStored.run(result.mapperStatus ?? null, finishedAt, result.key);
+        else keptAfterFailure++;
         continue;
       }
       insert.run({
@@ -125,6 +128,7 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => void
       });
       dropShared.run(result.key);
     }
+    return keptAfterFailure;
   });
 }
 

@@ -25,12 +25,14 @@ export class ResultRecorder {
   readonly counts: ProgressCounts;
   /** Sum of the pool round trips of the recorded jobs, and time spent writing, in seconds. */
   readonly timing = { roundTripS: 0, writeS: 0 };
+  /** Failed retries of done jobs, which kept their stored result. */
+  keptAfterFailure = 0;
   private readonly buffer: JobResult[] = [];
   /** Kinds of failure reason seen so far (reasons with their numbers replaced by reasonPattern). */
   private readonly failurePatterns = new Set<string>();
   /** Failed jobs that got no log line of their own. */
   private failuresNotLogged = 0;
-  private readonly write: (results: readonly JobResult[]) => void;
+  private readonly write: (results: readonly JobResult[]) => number;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -59,7 +61,7 @@ export class ResultRecorder {
   flush(): void {
     if (this.buffer.length === 0) return;
     const start = performance.now();
-    this.write(this.buffer.splice(0));
+    this.keptAfterFailure += this.write(this.buffer.splice(0));
     this.timing.writeS += (performance.now() - start) / 1000;
   }
 

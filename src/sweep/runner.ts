@@ -57,6 +57,8 @@ export interface RunSummary {
   writeS: number;
   /** The mapping exchange between neighbouring design points, unless skipped or interrupted. */
   shared?: ShareSummary;
+  /** Failed jobs that were retries of done jobs and so kept their stored result. */
+  keptAfterFailure: number;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   }
 
   const { done, failed } = recorder.counts;
-  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing, shared };
+  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing, shared, keptAfterFailure: recorder.keptAfterFailure };
 }
 
 /**

@@ -116,7 +116,14 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     const summary = await runSweep(plan, db, runOptions);
     const reused = summary.reused > 0 ? `, ${summary.reused} reused from earlier runs` : '';
     process.stderr.write(`${countOf(summary.done, 'job')} done, ${summary.failed} failed${reused}, in ${summary.elapsedS.toFixed(1)} s\n`);
+    if (summary.keptAfterFailure > 0) {
+      process.stderr.write(`${countOf(summary.keptAfterFailure, 'failed job was a retry', 'failed jobs were retries')} of done jobs and kept the stored result\n`);
+    }
     if (summary.shared !== undefined) process.stderr.write(`${formatShareSummary(summary.shared)}\n`);
+    if (summary.keptAfterFailure > 0 || (summary.shared?.rescued ?? 0) > 0) {
+      const counts = sweepJobCounts(db, summary.sweepId);
+      process.stderr.write(`the sweep now has ${counts.done} done, ${counts.failed} failed and ${counts.pending} pending jobs\n`);
+    }
     if (summary.failed > 0) process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
     const timeLimited = timeLimitedJobCount(db, summary.sweepId);
     if (timeLimited > 0) process.stderr.write(`${countOf(timeLimited, 'done job')} of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
