@@ -14,6 +14,7 @@ const CASES: { title: string; edit: (spec: string) => string; field: string; val
   { title: 'bad where', edit: (spec) => spec.replace('networks:', '  where: "pes >> 2"\nnetworks:'), field: 'architecture.where', value: '"pes >> 2"' },
   { title: 'wrong type', edit: (spec) => spec.replace('time_limit_s: 10', 'time_limit_s: [10]'), field: 'mapper.time_limit_s', value: '[10]' },
   { title: 'time limit beyond timers', edit: (spec) => spec.replace('time_limit_s: 10', 'time_limit_s: 1e9'), field: 'mapper.time_limit_s', value: '1000000000' },
+  { title: 'infinite time limit', edit: (spec) => spec.replace('time_limit_s: 10', 'time_limit_s: .inf'), field: 'mapper.time_limit_s', value: 'Infinity' },
   { title: 'job timeout beyond timers', edit: (spec) => `${spec}job_timeout_s: 3000000\n`, field: 'job_timeout_s', value: '3000000' },
   { title: 'batch beyond exact counts', edit: (spec) => `${spec}batch: 1000000000000\n`, field: 'batch', value: '1000000000000' },
   { title: 'out-of-range design parameter', edit: (spec) => spec.replace('[8, 16]', '[8, -16]'), field: 'architecture.grid.global_buffer_kib', value: '-16' },
