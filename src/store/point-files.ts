@@ -8,7 +8,7 @@ import { padLayer } from '../mappers/index.js';
 import { storedSpecSettings, type GridValue } from '../sweep/spec.js';
 import type { Layer } from '../workload/layer.js';
 import type { Db } from './open.js';
-import type { SweepRow } from './queries.js';
+import { layerResults, type SweepRow } from './queries.js';
 
 export interface LayerPosition {
   network: string;
@@ -26,6 +26,9 @@ export interface PointShape {
   mappingYaml: string | null;
   cycles: number | null;
   energyPJ: number | null;
+  /** The design point that first found a mapping shared from a neighbour, as LayerResult gives it; null for the job's own. */
+  mappingFromSweep: string | null;
+  mappingFromPoint: number | null;
   /** Every layer position of the sweep's networks with this shape, in network order. */
   positions: LayerPosition[];
 }
@@ -55,14 +58,16 @@ export function pointInputs(db: Db, sweep: SweepRow, pointIndex: number, dbPath:
     JOIN point_jobs pj ON pj.design_point_id = ? AND pj.layer_key = l.layer_key
     LEFT JOIN jobs j ON j.key = pj.job_key
     WHERE l.sweep_id = ?
-    ORDER BY l.rowid`).all(point.id, sweep.id) as (LayerPosition & Omit<PointShape, 'layer' | 'positions'> & { shapeJson: string })[];
+    ORDER BY l.rowid`).all(point.id, sweep.id) as (LayerPosition & Omit<PointShape, 'layer' | 'positions' | 'mappingFromSweep' | 'mappingFromPoint'> & { shapeJson: string })[];
+  const sources = new Map(layerResults(db, point.id).map((result) => [result.layerKey, result]));
 
   const shapes = new Map<string, PointShape>();
   for (const { network, position, name, repeats, shapeJson, ...job } of rows) {
     let shape = shapes.get(job.layerKey);
     if (shape === undefined) {
       const layer = JSON.parse(shapeJson) as Layer;
-      shape = { ...job, layer: padded ? padLayer(layer) : layer, positions: [] };
+      const source = sources.get(job.layerKey);
+      shape = { ...job, layer: padded ? padLayer(layer) : layer, mappingFromSweep: source?.mappingFromSweep ?? null, mappingFromPoint: source?.mappingFromPoint ?? null, positions: [] };
       shapes.set(job.layerKey, shape);
     }
     shape.positions.push({ network, position, name, repeats });

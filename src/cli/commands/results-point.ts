@@ -31,7 +31,8 @@ export function registerResultsPointCommand(results: Command): void {
         'OUT/ert.yaml (the energies per action in pJ and areas per instance in um² that the sweep used, as an ' +
         'Accelergy v0.3 ERT and ART), and per layer shape NN-NAME.problem.yaml and, for a done job, ' +
         'NN-NAME.map.yaml with the stored mapping and its bypass. OUT/layers.csv lists every layer position ' +
-        "with its files, status, cycles and energy (pJ, one repeat). `cosa evaluate` on a shape's files " +
+        'with its files, status, cycles and energy (pJ, one repeat), and the design point a shared mapping came from. ' +
+        "`cosa evaluate` on a shape's files " +
         'gives the stored figures again.',
     )
     .requiredOption('--db <file>', 'results database written by `cosa sweep run`')
@@ -64,14 +65,14 @@ function resultsPointCommand(options: PointOptions): number {
   writeFileSync(join(options.out, 'ert.yaml'), energyTablesToYaml(inputs.architecture));
 
   const stems = fileStems(inputs.shapes);
-  let table = csvLine(['network', 'position', 'layer', 'repeats', 'problem_file', 'mapping_file', 'status', 'reason', 'cycles', 'energy_pj']);
+  let table = csvLine(['network', 'position', 'layer', 'repeats', 'problem_file', 'mapping_file', 'status', 'reason', 'cycles', 'energy_pj', 'mapping_from_sweep', 'mapping_from_point']);
   inputs.shapes.forEach((shape, index) => {
     const problemFile = `${stems[index]}.problem.yaml`;
     writeFileSync(join(options.out, problemFile), writeProblemYaml(shape.layer));
     const mappingFile = shape.mappingYaml === null ? '' : `${stems[index]}.map.yaml`;
     if (shape.mappingYaml !== null) writeFileSync(join(options.out, mappingFile), shape.mappingYaml);
     for (const position of shape.positions) {
-      table += csvLine([position.network, position.position, position.name, position.repeats, problemFile, mappingFile, shape.status, shape.reason, shape.cycles, shape.energyPJ]);
+      table += csvLine([position.network, position.position, position.name, position.repeats, problemFile, mappingFile, shape.status, shape.reason, shape.cycles, shape.energyPJ, shape.mappingFromSweep, shape.mappingFromPoint]);
     }
   });
   writeFileSync(join(options.out, 'layers.csv'), table);
