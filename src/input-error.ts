@@ -15,7 +15,7 @@ export class InputError extends Error {
 }
 
 function formatValue(value: unknown): string {
-  // JSON writes Infinity and NaN as null, which is not what the file says.
+  // JSON writes Infinity and NaN as null, which is not the value in the file.
   const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -130,7 +130,7 @@ function mergeInto({ db, output, usable, skipped }: MergeTarget): MergeSummary {
   return summary;
 }
 
-/** Rejects an existing output that holds another sweep; read-only, so that a rejected merge changes nothing. */
+/** Rejects an existing output that contains another sweep. It opens the output read-only, so a rejected merge changes nothing. */
 function checkOutput(output: string, reference: CheckedInput): void {
   const db = openStore(output, { readonly: true });
   try {

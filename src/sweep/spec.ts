@@ -145,8 +145,8 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
 }
 
 /**
- * The mapper settings and grid axes of a spec stored in a results database. Unlike parseSweepSpec
- * it checks no paths, which need not exist on the machine that reads the database (after a merge).
+ * Reads the mapper settings and grid axes of a spec stored in a results database. Unlike
+ * parseSweepSpec it checks no paths, which need not exist on the machine that reads the database.
  */
 export function storedSpecSettings(text: string, file: string): { mapper: MapperSettings; grid: SweepSpec['grid'] } {
   const parsed = specSchema.safeParse(parseYaml(text));
