@@ -47,7 +47,7 @@ describe('parseShard', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
   });
 
-  it.each(['3/3', '1/0', '-1/3', 'a/3', '1', '1/2/3', ''])('rejects %j', (text) => {
+  it.each(['3/3', '1/0', '-1/3', 'a/3', '1', '1/2/3', '', '0/100001', '0/99999999999'])('rejects %j', (text) => {
     expect(() => parseShard(text)).toThrow(InputError);
   });
 });

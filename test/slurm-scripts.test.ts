@@ -101,6 +101,7 @@ describe('sweep slurm scripts', () => {
     const fixture = makeMergeFixture({ name: 'rejected' });
     const cases = [
       ['--tasks', '0'],
+      ['--tasks', '99999999999'],
       ['--tasks', '2', '--cpus-per-task', 'x'],
       ['--tasks', '2', '--time', '2 hours'],
       ['--tasks', '2', '--partition', 'a b'],

@@ -12,6 +12,12 @@ export interface Shard {
   count: number;
 }
 
+/**
+ * Largest shard count. Slurm's MaxArraySize is 1001 by default and rarely set above 100,000, and
+ * the split keeps one counter per shard.
+ */
+export const MAX_SHARDS = 100_000;
+
 /** Parses `I/N` (shard I of N, from 0), as given to `--shard`. */
 export function parseShard(text: string, source = '--shard'): Shard {
   const hint = 'must be I/N: the shard index I from 0 to N - 1 and the shard count N, such as 0/4';
@@ -22,6 +28,9 @@ export function parseShard(text: string, source = '--shard'): Shard {
   const count = Number(match[2]);
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1) {
     throw new InputError('command line', source, text, `${hint}; N must be at least 1`);
+  }
+  if (count > MAX_SHARDS) {
+    throw new InputError('command line', source, text, `${hint}; N must be at most ${MAX_SHARDS}`);
   }
   if (index >= count) {
     throw new InputError('command line', source, text, `${hint}; the index ${index} is not below the count ${count}`);

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { checkOutputFolder } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { planSweep } from '../../sweep/planner.js';
-import { assignShards } from '../../sweep/shard.js';
+import { assignShards, MAX_SHARDS } from '../../sweep/shard.js';
 import { arrayScript, checkSlurmTime, cosaEntryPoint, groupSbatchOptions, mergeScript, sbatch, slurmPaths, type SlurmSettings } from '../../sweep/slurm.js';
 import { loadSweepSpec } from '../../sweep/spec.js';
 import { runAction } from '../errors.js';
@@ -54,6 +54,7 @@ function positiveInteger(text: string, option: string, meaning: string): number 
 
 function checkOptions(specPath: string, extraWords: string[], options: SweepSlurmOptions): Omit<SlurmSettings, 'sweepName'> {
   const tasks = positiveInteger(options.tasks, '--tasks', 'array tasks');
+  if (tasks > MAX_SHARDS) throw new InputError('command line', '--tasks', options.tasks, `must be at most ${MAX_SHARDS} (array tasks, one shard each)`);
   const cpusPerTask = positiveInteger(options.cpusPerTask, '--cpus-per-task', 'CPUs and worker threads per task');
   if (options.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(options.partition)) {
     throw new InputError('command line', '--partition', options.partition, 'must be a Slurm partition name (letters, digits, _ . - and commas between names)');
