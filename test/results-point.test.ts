@@ -70,6 +70,16 @@ describe('cosa results point', () => {
     expect(readFileSync(join(folder, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 
+  it("rejects a folder with someone else's layers.csv", async () => {
+    const folder = join(fixture.dir, 'theirs');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'layers.csv'), 'name,size\n');
+    writeFileSync(join(folder, '2024-plan.map.yaml'), 'mapping: []\n');
+    const result = await runCli(['results', 'point', '--db', dbPath, '--point', '1', '--out', folder], fixture.dir);
+    expect(result.status).toBe(2);
+    expect(existsSync(join(folder, '2024-plan.map.yaml'))).toBe(true);
+  });
+
   it('rejects a point the sweep lacks', async () => {
     const result = await runCli(['results', 'point', '--db', dbPath, '--point', '7', '--out', join(fixture.dir, 'none')], fixture.dir);
     expect(result.status).toBe(2);

@@ -1,6 +1,6 @@
 // `cosa results point`: one design point of a sweep written as Timeloop input files, so that any
 // of its jobs can be evaluated again with `cosa evaluate` or with timeloop-model.
-import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 
@@ -65,7 +65,7 @@ function resultsPointCommand(options: PointOptions): number {
   writeFileSync(join(options.out, 'ert.yaml'), energyTablesToYaml(inputs.architecture));
 
   const stems = fileStems(inputs.shapes);
-  let table = csvLine(['network', 'position', 'layer', 'repeats', 'problem_file', 'mapping_file', 'status', 'reason', 'cycles', 'energy_pj', 'mapping_from_sweep', 'mapping_from_point']);
+  let table = LAYERS_HEADER;
   inputs.shapes.forEach((shape, index) => {
     const problemFile = `${stems[index]}.problem.yaml`;
     writeFileSync(join(options.out, problemFile), writeProblemYaml(shape.layer));
@@ -87,17 +87,22 @@ function resultsPointCommand(options: PointOptions): number {
   return 0;
 }
 
+/** First line of layers.csv, which also marks a folder that this command wrote. */
+const LAYERS_HEADER = csvLine(['network', 'position', 'layer', 'repeats', 'problem_file', 'mapping_file', 'status', 'reason', 'cycles', 'energy_pj', 'mapping_from_sweep', 'mapping_from_point']);
+
 /** Names of the files this command writes. */
 const OUTPUT_FILE = /^(arch\.yaml|ert\.yaml|layers\.csv|\d+-.*\.(problem|map)\.yaml)$/;
 
 /**
  * Removes the files of an earlier run into `folder`, so that none of another point's mappings
- * stays beside this point's files. A folder with other files, and no layers.csv, is rejected.
+ * stays beside this point's files. A folder with other files is rejected unless its layers.csv
+ * starts with this command's header.
  */
 function clearEarlierOutput(folder: string): void {
   const names = readdirSync(folder);
   if (names.length === 0) return;
-  if (!names.includes('layers.csv')) {
+  const index = join(folder, 'layers.csv');
+  if (!names.includes('layers.csv') || !readFileSync(index, 'utf8').startsWith(LAYERS_HEADER)) {
     throw new InputError(folder, '--out', undefined, 'is a folder with other files; give a new or empty folder, or one that `cosa results point` wrote');
   }
   for (const name of names) {
