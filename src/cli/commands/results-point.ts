@@ -43,8 +43,8 @@ export function registerResultsPointCommand(results: Command): void {
 }
 
 function resultsPointCommand(options: PointOptions): number {
-  const pointIndex = Number(options.point);
-  if (!Number.isSafeInteger(pointIndex) || pointIndex < 0) {
+  const pointIndex = /^\d+$/.test(options.point) ? Number(options.point) : NaN;
+  if (!Number.isSafeInteger(pointIndex)) {
     throw new InputError('command line', '--point', options.point, 'must be a design point index (an integer of at least 0)');
   }
 
