@@ -32,27 +32,30 @@ export function registerResultsCommand(program: Command): void {
 }
 
 export async function resultsMergeCommand(output: string, inputs: string[], options: { shareMappings?: boolean }): Promise<number> {
+  // Ctrl-C or SIGTERM stops the exchange between layer shapes. The merge itself is one
+  // transaction, which a signal interrupts only after it has committed.
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy ??= signal;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let summary: MergeSummary;
-  let interrupted = false;
-  if (options.shareMappings === false) {
-    summary = mergeResults(output, inputs);
-    printMergeSummary(output, summary);
-  } else {
-    // Ctrl-C or SIGTERM stops the exchange between layer shapes; the merge and the shapes done are saved.
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
+  try {
+    if (options.shareMappings === false) {
+      summary = mergeResults(output, inputs);
+      printMergeSummary(output, summary);
+    } else {
       const result = await mergeAndShareResults(output, inputs, controller.signal);
       summary = result.merge;
       printMergeSummary(output, summary);
-      process.stdout.write(`${formatShareSummary(result.share)}\n`);
-      interrupted = controller.signal.aborted;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      if (stoppedBy === undefined) process.stdout.write(`${formatShareSummary(result.share)}\n`);
     }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 
   const db = openStore(output, { readonly: true });
@@ -65,9 +68,11 @@ export async function resultsMergeCommand(output: string, inputs: string[], opti
   } finally {
     db.close();
   }
-  if (interrupted) {
-    process.stderr.write('interrupted while sharing mappings: the merged jobs are saved; run the same merge again to finish\n');
-    return 130;
+  if (stoppedBy !== undefined) {
+    const rest = options.shareMappings === false ? '' : ' before the mappings of neighbouring design points were all shared; run the same merge again to finish';
+    process.stderr.write(`stopped on ${stoppedBy}: the merged jobs are saved${rest}\n`);
+    // As shells report a process stopped by the signal: 128 + its number.
+    return stoppedBy === 'SIGTERM' ? 143 : 130;
   }
   return 0;
 }
