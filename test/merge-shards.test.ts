@@ -283,6 +283,23 @@ describe('results merge', () => {
     expect(jobResults(forward)).toEqual(jobResults(singleDb));
   });
 
+  it('prefers the more proven status on equal figures, in any order', () => {
+    const limited = join(fixture.dir, 'limited.shard-0.sqlite');
+    copyFileSync(shardDbs[0], limited);
+    const edit = new Database(limited);
+    edit.prepare("UPDATE jobs SET mapper_status = 'time_limit'").run();
+    edit.close();
+    const statuses = (path: string) => new Database(path, { readonly: true }).prepare("SELECT DISTINCT mapper_status FROM jobs WHERE status = 'done'").pluck().all();
+
+    const forward = join(fixture.dir, 'tie-forward.sqlite');
+    const backward = join(fixture.dir, 'tie-backward.sqlite');
+    mergeResults(forward, [limited, shardDbs[0]]);
+    mergeResults(backward, [shardDbs[0], limited]);
+    expect(jobResults(forward)).toEqual(jobResults(backward));
+    expect(statuses(forward)).toEqual(statuses(shardDbs[0]));
+    expect(statuses(forward)).not.toContain('time_limit');
+  });
+
   it('keeps failed jobs with their reasons, and a later result replaces them', async () => {
     const shard0 = shardPlan(plan, { index: 0, count: SHARDS });
     const failingLayer = shard0.jobs[0].layerKey;

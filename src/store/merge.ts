@@ -270,7 +270,7 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db, objective: Objectiv
       SELECT pj.job_key FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id WHERE dp.sweep_id = ?
     )
     ORDER BY key`).raw().iterate(sourceSweepId) as IterableIterator<unknown[]>;
-  const currentOf = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
+  const currentOf = db.prepare('SELECT status, mapper_status AS mapperStatus, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
   const placeholders = JOB_COLUMNS.split(',').map(() => '?').join(', ');
   const insertJob = db.prepare(`INSERT OR REPLACE INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders})`);
   const copyShared = sharedMappingCopier(source, db);
@@ -281,14 +281,13 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db, objective: Objectiv
 
   const counts = { added: 0, replaced: 0, unchanged: 0 };
   for (const row of rows) {
-    const [key, status] = row as [string, string];
-    const cycles = row[7] as number | null;
-    const energyPJ = row[8] as number | null;
-    const current = currentOf.get(key) as { status: string; cycles: number | null; energyPJ: number | null } | undefined;
+    const [key, status, , mapperStatus] = row as [string, string, unknown, string | null];
+    const candidate = { mapperStatus, cycles: row[7] as number | null, energyPJ: row[8] as number | null };
+    const current = currentOf.get(key) as StoredResult | undefined;
     if (current === undefined) {
       insert(row);
       counts.added++;
-    } else if (status === 'done' && (current.status === 'failed' || isBetterResult({ cycles, energyPJ }, current, objective))) {
+    } else if (status === 'done' && (current.status === 'failed' || isBetterResult(candidate, current, objective))) {
       insert(row);
       counts.replaced++;
     } else {
@@ -316,8 +315,27 @@ function sharedMappingCopier(source: Db, db: Db): (jobKey: string) => void {
   };
 }
 
-/** True when `candidate` is better than `incumbent` by `objective`, ties broken as the mappers break them. */
-function isBetterResult(candidate: { cycles: number | null; energyPJ: number | null }, incumbent: { cycles: number | null; energyPJ: number | null }, objective: Objective): boolean {
+interface StoredResult {
+  status: string;
+  mapperStatus: string | null;
+  cycles: number | null;
+  energyPJ: number | null;
+}
+
+/** Mapper statuses from the most to the least proven; see ScheduleStatus. */
+const STATUS_RANK = ['optimal', 'sampled', 'time_limit'];
+
+/**
+ * True when `candidate` is better than `incumbent` by `objective`, ties broken as the mappers break
+ * them. When the figures tie, the more proven mapper status wins, so that the outcome of a merge
+ * does not depend on the order of its inputs.
+ */
+function isBetterResult(candidate: Omit<StoredResult, 'status'>, incumbent: Omit<StoredResult, 'status'>, objective: Objective): boolean {
   if (candidate.cycles === null || candidate.energyPJ === null || incumbent.cycles === null || incumbent.energyPJ === null) return false;
-  return isBetter({ cycles: candidate.cycles, energy_pJ: candidate.energyPJ }, { cycles: incumbent.cycles, energy_pJ: incumbent.energyPJ }, objective);
+  const a = { cycles: candidate.cycles, energy_pJ: candidate.energyPJ };
+  const b = { cycles: incumbent.cycles, energy_pJ: incumbent.energyPJ };
+  if (isBetter(a, b, objective)) return true;
+  if (isBetter(b, a, objective)) return false;
+  const rank = (status: string | null) => (status !== null && STATUS_RANK.includes(status) ? STATUS_RANK.indexOf(status) : STATUS_RANK.length);
+  return rank(candidate.mapperStatus) < rank(incumbent.mapperStatus);
 }
