@@ -34,6 +34,8 @@ export interface MergeSummary {
 interface CheckedInput {
   path: string;
   sweep: SweepRow;
+  /** planFingerprint of the sweep in this input. */
+  plan: string;
 }
 
 /** Merges the sweep results of `inputs` into `output`, which is created when it does not exist. */
@@ -146,7 +148,7 @@ function canonicalPath(path: string): string {
 }
 
 /** Opens an input read-only (which checks its schema version) and returns its single sweep, if any. */
-function checkInput(path: string): { path: string; sweep: SweepRow | undefined } {
+function checkInput(path: string): { path: string; sweep: SweepRow | undefined; plan: string } {
   const db = openStore(path, { readonly: true });
   try {
     const sweeps = listSweeps(db);
@@ -154,13 +156,13 @@ function checkInput(path: string): { path: string; sweep: SweepRow | undefined }
       const names = sweeps.map((sweep) => sweep.name).join(', ');
       throw new InputError(path, 'sweeps', names, 'holds several sweeps; merge only databases written by `cosa sweep run --shard` for one sweep');
     }
-    return { path, sweep: sweeps[0] };
+    return { path, sweep: sweeps[0], plan: sweeps[0] === undefined ? '' : planFingerprint(db, sweeps[0].id) };
   } finally {
     db.close();
   }
 }
 
-/** Rejects `input` unless it contains the sweep of `reference`: the same spec hash and model version. */
+/** Rejects `input` unless it contains the sweep of `reference`: the same spec hash, model version and plan. */
 function checkSameSweep(input: CheckedInput, reference: CheckedInput): void {
   const { sweep } = input;
   const expected = reference.sweep;
@@ -171,6 +173,10 @@ function checkSameSweep(input: CheckedInput, reference: CheckedInput): void {
   if (sweep.modelVersion !== expected.modelVersion) {
     const hint = `was written by model version ${sweep.modelVersion}, but ${reference.path} by ${expected.modelVersion}; rerun the older shards with the same cosa version`;
     throw new InputError(input.path, 'model_version', sweep.modelVersion, hint);
+  }
+  if (input.plan !== reference.plan) {
+    const hint = `plans other design points, layers or jobs than ${reference.path} for the same spec; a network folder or design file probably changed between their runs, so rerun the sweep into a new database`;
+    throw new InputError(input.path, 'plan', sweep.name, hint);
   }
 }
 
