@@ -64,8 +64,8 @@ export function acquireRunLock(dbPath: string, command = 'cosa sweep run'): () =
       const where = holder.host === owner.host ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.host}`;
       const hint =
         holder.host === owner.host
-          ? 'wait for it to finish or stop it, or use another --db'
-          : `wait for it to finish, or use another --db; if no run is active there, delete ${path}`;
+          ? 'wait for it to finish or stop it, or use another database file'
+          : `wait for it to finish, or use another database file; if no run is active there, delete ${path}`;
       const since = typeof holder.since === 'string' ? `, since ${holder.since}` : '';
       throw new InputError(dbPath, 'lock', undefined, `another \`${holder.command ?? 'cosa sweep run'}\` (${where}${since}) is using this database; ${hint}`);
     }
@@ -75,7 +75,7 @@ export function acquireRunLock(dbPath: string, command = 'cosa sweep run'): () =
       // Another run removed the stale lock first; the next attempt decides between us.
     }
   }
-  throw new InputError(dbPath, 'lock', path, 'another cosa command took the lock at the same moment; use another --db');
+  throw new InputError(dbPath, 'lock', path, 'another cosa command took the lock at the same moment; use another database file');
 }
 
 function releaseLock(path: string): void {

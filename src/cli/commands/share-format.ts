@@ -7,7 +7,8 @@ export function formatShareSummary(summary: ShareSummary): string {
   const parts: string[] = [];
   if (summary.improved > 0) {
     const objective = summary.objective === 'edp' ? 'EDP' : summary.objective;
-    parts.push(`${summary.improved} of ${countOf(summary.jobs, 'job')} improved with a neighbouring design point's mapping (up to ${summary.bestGain.toFixed(2)}x lower ${objective})`);
+    const gain = summary.bestGain < 1.005 ? `each by less than 0.5% in ${objective}` : `up to ${summary.bestGain.toFixed(2)}x lower ${objective}`;
+    parts.push(`${summary.improved} of ${countOf(summary.jobs, 'job')} improved with a neighbouring design point's mapping (${gain})`);
   }
   if (summary.rescued > 0) parts.push(`${countOf(summary.rescued, 'failed job')} got a valid mapping from a neighbouring design point`);
   if (parts.length === 0) return `shared mappings: no job improved with a neighbouring design point's mapping (${countOf(summary.evaluations, 'evaluation')}, ${seconds})`;

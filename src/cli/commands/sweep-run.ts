@@ -124,7 +124,11 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
       const counts = sweepJobCounts(db, summary.sweepId);
       process.stderr.write(`the sweep now has ${counts.done} done, ${counts.failed} failed and ${counts.pending} pending jobs\n`);
     }
-    if (summary.failed > 0) process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
+    // After the exchange, as it may have rescued every failed job of this run.
+    if (summary.failed > 0 && sweepJobCounts(db, summary.sweepId).failed > 0) {
+      process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
+    }
+
     const timeLimited = timeLimitedJobCount(db, summary.sweepId);
     if (timeLimited > 0) process.stderr.write(`${countOf(timeLimited, 'done job')} of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
     if (summary.interrupted) {
