@@ -11,6 +11,7 @@ import { parseMapping } from '../src/mapping/parse.js';
 import { evaluate } from '../src/model/evaluate.js';
 import { openStore, type Db } from '../src/store/open.js';
 import { shareSweepMappings } from '../src/store/share.js';
+import { jobResultWriter } from '../src/store/write.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { runSweep, type RunSummary } from '../src/sweep/runner.js';
 import { shardPlan } from '../src/sweep/shard.js';
@@ -193,6 +194,18 @@ describe('shared mappings in a stored sweep', () => {
 
     const status = await runCli(['sweep', 'status', '--db', path], dir);
     expect(status.stdout).toContain('1 job whose own mapper failed uses a valid mapping');
+
+    // A retry whose own mapping is worse keeps the shared one, and the record takes the retry's result.
+    const db2 = openStore(path);
+    try {
+      const key = db2.prepare('SELECT job_key FROM shared_mappings WHERE mapper_reason IS NOT NULL').pluck().get() as string;
+      const stored = db2.prepare('SELECT cycles, energy_pj FROM jobs WHERE key = ?').get(key) as { cycles: number; energy_pj: number };
+      jobResultWriter(db2)([{ key, objective: 'edp', status: 'done', mapperStatus: 'optimal', cycles: stored.cycles * 2, energyPJ: stored.energy_pj, mappingYaml: 'mapping: []\n' }]);
+      expect(db2.prepare('SELECT cycles, mapper_status FROM jobs WHERE key = ?').get(key)).toEqual({ cycles: stored.cycles, mapper_status: 'optimal' });
+      expect(db2.prepare('SELECT mapper_cycles, mapper_reason FROM shared_mappings WHERE job_key = ?').get(key)).toEqual({ mapper_cycles: stored.cycles * 2, mapper_reason: null });
+    } finally {
+      db2.close();
+    }
   });
 
   it('shares merged shards like one run', async () => {

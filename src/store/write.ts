@@ -102,6 +102,8 @@ export function finishedJobKeys(db: Db, keys: readonly string[], rules: ReuseRul
 export function jobResultWriter(db: Db): (results: readonly JobResult[]) => number {
   const stored = db.prepare('SELECT status, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
   const keepStored = db.prepare('UPDATE jobs SET mapper_status = ?, finished_at = ? WHERE key = ?');
+  // A stored mapping shared from a neighbour stays, and its record takes the job's new own result.
+  const updateOwnResult = db.prepare('UPDATE shared_mappings SET mapper_cycles = ?, mapper_energy_pj = ?, mapper_mapping_yaml = ?, mapper_reason = NULL WHERE job_key = ?');
   const insert = db.prepare(`
     INSERT OR REPLACE INTO jobs (key, status, reason, mapper_status, solve_seconds, worker_seconds, gap, cycles,
       energy_pj, mapping_yaml, evaluation_json, finished_at)
@@ -116,8 +118,12 @@ export function jobResultWriter(db: Db): (results: readonly JobResult[]) => numb
       const previous = stored.get(result.key) as StoredFigures | undefined;
       if (storedIsBetter(previous, result)) {
         // A failed retry leaves the stored result as it was; a worse mapping updates only the status.
-        if (result.status === 'done') keepStored.run(result.mapperStatus ?? null, finishedAt, result.key);
-        else keptAfterFailure++;
+        if (result.status === 'done') {
+          keepStored.run(result.mapperStatus ?? null, finishedAt, result.key);
+          updateOwnResult.run(result.cycles ?? null, result.energyPJ ?? null, result.mappingYaml ?? null, result.key);
+        } else {
+          keptAfterFailure++;
+        }
         continue;
       }
       insert.run({
