@@ -10,6 +10,7 @@ import { isBetter } from '../src/mappers/space.js';
 import { parseMapping } from '../src/mapping/parse.js';
 import { evaluate } from '../src/model/evaluate.js';
 import { openStore, type Db } from '../src/store/open.js';
+import { mergeResults } from '../src/store/merge.js';
 import { shareSweepMappings } from '../src/store/share.js';
 import { jobResultWriter } from '../src/store/write.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
@@ -205,6 +206,37 @@ describe('shared mappings in a stored sweep', () => {
       expect(db2.prepare('SELECT mapper_cycles, mapper_reason FROM shared_mappings WHERE job_key = ?').get(key)).toEqual({ mapper_cycles: stored.cycles * 2, mapper_reason: null });
     } finally {
       db2.close();
+    }
+  });
+
+  it("records a merged input's newer own result", async () => {
+    const output = join(dir, 'rescued-output.sqlite');
+    const retry = join(dir, 'retry-input.sqlite');
+    copyFileSync(ownDb, output);
+    copyFileSync(ownDb, retry);
+    const db = openStore(output);
+    let key: string;
+    let rescued: { cycles: number; energy_pj: number };
+    try {
+      key = db.prepare('SELECT key FROM jobs ORDER BY key LIMIT 1').pluck().get() as string;
+      db.prepare("UPDATE jobs SET status = 'failed', reason = 'no mapping in time', mapper_status = 'no_incumbent', cycles = NULL, energy_pj = NULL, mapping_yaml = NULL, evaluation_json = NULL WHERE key = ?").run(key);
+      expect((await shareSweepMappings(db, 1)).rescued).toBe(1);
+      rescued = db.prepare('SELECT cycles, energy_pj FROM jobs WHERE key = ?').get(key) as { cycles: number; energy_pj: number };
+    } finally {
+      db.close();
+    }
+    // The input's own result for the job is newer and, with 100x the cycles, worse than the rescue.
+    const edit = openStore(retry);
+    edit.prepare("UPDATE jobs SET cycles = ?, energy_pj = ?, mapper_status = 'optimal', finished_at = '2999-01-01T00:00:00.000Z' WHERE key = ?").run(rescued.cycles * 100, rescued.energy_pj, key);
+    edit.close();
+
+    mergeResults(output, [retry]);
+    const merged = openStore(output, { readonly: true });
+    try {
+      expect(merged.prepare('SELECT cycles, mapper_status FROM jobs WHERE key = ?').get(key)).toEqual({ cycles: rescued.cycles, mapper_status: 'optimal' });
+      expect(merged.prepare('SELECT mapper_cycles, mapper_reason FROM shared_mappings WHERE job_key = ?').get(key)).toEqual({ mapper_cycles: rescued.cycles * 100, mapper_reason: null });
+    } finally {
+      merged.close();
     }
   });
 

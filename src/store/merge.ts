@@ -279,11 +279,17 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db, objective: Objectiv
   const currentOf = db.prepare('SELECT status, mapper_status AS mapperStatus, cycles, energy_pj AS energyPJ FROM jobs WHERE key = ?');
   const placeholders = JOB_COLUMNS.split(',').map(() => '?').join(', ');
   const insertJob = db.prepare(`INSERT OR REPLACE INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders})`);
-  const copyShared = sharedMappingCopier(source, db);
+  const shared = sharedMappingCopier(source, db);
   const insert = (row: unknown[]) => {
     insertJob.run(...row);
-    copyShared(row[0] as string);
+    shared.copy(row[0] as string);
   };
+  // A newer own result of a job whose stored mapping came from a neighbour, and stays, goes to the
+  // job's record and mapper status, as a retry in `sweep run` does (jobResultWriter).
+  const updateOwnResult = db.prepare(`
+    UPDATE shared_mappings SET mapper_cycles = ?, mapper_energy_pj = ?, mapper_mapping_yaml = ?, mapper_reason = NULL
+    WHERE job_key = ? AND (SELECT finished_at FROM jobs WHERE key = ?) < ?`);
+  const updateStatus = db.prepare('UPDATE jobs SET mapper_status = ?, finished_at = ? WHERE key = ? AND finished_at < ?');
 
   const counts = { added: 0, replaced: 0, unchanged: 0 };
   for (const row of rows) {
@@ -297,6 +303,10 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db, objective: Objectiv
       insert(row);
       counts.replaced++;
     } else {
+      if (status === 'done' && !shared.inSource(key)) {
+        const finishedAt = row[11] as string;
+        if (updateOwnResult.run(candidate.cycles, candidate.energyPJ, row[9], key, key, finishedAt).changes > 0) updateStatus.run(mapperStatus, finishedAt, key, finishedAt);
+      }
       counts.unchanged++;
     }
   }
@@ -309,15 +319,18 @@ const SHARED_COLUMNS = 'job_key, source_job_key, mapper_cycles, mapper_energy_pj
  * Returns a function that gives a job copied into `db` the record of a shared mapping that it has in
  * `source`, or none. A database written before that record existed has no shared_mappings table.
  */
-function sharedMappingCopier(source: Db, db: Db): (jobKey: string) => void {
+function sharedMappingCopier(source: Db, db: Db): { copy: (jobKey: string) => void; inSource: (jobKey: string) => boolean } {
   const hasTable = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
   const read = hasTable ? source.prepare(`SELECT ${SHARED_COLUMNS} FROM shared_mappings WHERE job_key = ?`).raw() : undefined;
   const remove = db.prepare('DELETE FROM shared_mappings WHERE job_key = ?');
   const insert = db.prepare(`INSERT INTO shared_mappings (${SHARED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  return (jobKey) => {
-    remove.run(jobKey);
-    const row = read?.get(jobKey) as unknown[] | undefined;
-    if (row !== undefined) insert.run(...row);
+  return {
+    copy: (jobKey) => {
+      remove.run(jobKey);
+      const row = read?.get(jobKey) as unknown[] | undefined;
+      if (row !== undefined) insert.run(...row);
+    },
+    inSource: (jobKey) => read?.get(jobKey) !== undefined,
   };
 }
 
