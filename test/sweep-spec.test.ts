@@ -33,6 +33,25 @@ function inputError(text: string): InputError {
   throw new Error('expected an InputError');
 }
 
+
+const SIMBA_EXAMPLE = join(import.meta.dirname, '..', 'examples', 'simba');
+
+/** A spec over the example Simba file, without an ERT, with the given GlobalBuffer.entries values. */
+function simbaFileGridSpec(entries: string): ReturnType<typeof parseSweepSpec> {
+  const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
+  const text = `
+name: file-grid
+architecture:
+  file: ${SIMBA_EXAMPLE}/arch.yaml
+  mapspace: ${SIMBA_EXAMPLE}/mapspace.yaml
+  grid:
+    GlobalBuffer.entries: ${entries}
+networks: [alexnet]
+mapper: {name: cosa, time_limit_s: 1}
+`;
+  return parseSweepSpec(text, join(dir, 'spec.yaml'));
+}
+
 describe('parseSweepSpec', () => {
   it('reads a valid spec with defaults', () => {
     const spec = parseSweepSpec(VALID, 'spec.yaml');
@@ -201,22 +220,11 @@ mapper: {name: cosa, time_limit_s: 1}
   });
 
   it('prices each grid value from hw-library without an ERT', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
-    const examples = join(import.meta.dirname, '..', 'examples', 'simba');
-    const spec = parseSweepSpec(`
-name: file-grid
-architecture:
-  file: ${examples}/arch.yaml
-  mapspace: ${examples}/mapspace.yaml
-  grid:
-    GlobalBuffer.entries: [16384, 65536]
-networks: [alexnet]
-mapper: {name: cosa, time_limit_s: 1}
-`, join(dir, 'spec.yaml'));
+    const spec = simbaFileGridSpec('[16384, 65536]');
     const points = expandDesignPoints(spec);
 
     for (const [index, entries] of [16384, 65536].entries()) {
-      const text = readFileSync(join(examples, 'arch.yaml'), 'utf8').replace(/(name: GlobalBuffer[\s\S]*?entries: )\d+/, `$1${entries}`);
+      const text = readFileSync(join(SIMBA_EXAMPLE, 'arch.yaml'), 'utf8').replace(/(name: GlobalBuffer[\s\S]*?entries: )\d+/, `$1${entries}`);
       const direct = parseArchitecture(text, 'arch.yaml');
       const level = (arch: Architecture) => arch.levels.find((candidate) => candidate.name === 'GlobalBuffer')!;
       expect(level(direct).entries, 'the edit reached the file').toBe(entries);
@@ -240,18 +248,7 @@ mapper: {name: cosa, time_limit_s: 1}
   });
 
   it('rejects a grid value that empties a level that keeps data', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
-    const examples = join(import.meta.dirname, '..', 'examples', 'simba');
-    const spec = parseSweepSpec(`
-name: file-grid
-architecture:
-  file: ${examples}/arch.yaml
-  mapspace: ${examples}/mapspace.yaml
-  grid:
-    GlobalBuffer.entries: [0, 65536]
-networks: [alexnet]
-mapper: {name: cosa, time_limit_s: 1}
-`, join(dir, 'spec.yaml'));
+    const spec = simbaFileGridSpec('[0, 65536]');
     expect(() => expandDesignPoints(spec)).toThrow(/architecture\.grid\.GlobalBuffer\.entries = 0: .*keeps/);
   });
 });
