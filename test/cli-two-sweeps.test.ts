@@ -1,4 +1,4 @@
-// A results database with two sweeps: commands without --sweep read the newest and say so.
+// A results database with two sweeps: commands without --sweep read the newest and print which.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -221,7 +221,7 @@ describe('results merge', () => {
     expect(() => mergeResults(merged, [shardDbs[0], changed])).toThrow(/plans other design points, layers or jobs than .*shards\.shard-0\.sqlite/);
     expect(existsSync(merged)).toBe(false);
 
-    // Into an output that already holds the sweep, the input is checked against the output's plan.
+    // Into an output that already contains the sweep, the input is checked against the output's plan.
     const existing = join(fixture.dir, 'changed-existing.sqlite');
     mergeResults(existing, [shardDbs[0]]);
     const before = dumpTables(existing);

@@ -20,7 +20,7 @@ const GRID = [
   { key: 'global_buffer_kib', values: [16, 32, 64, 128] },
 ];
 
-/** A job whose mapping is CoSA's without local search: the MIP alone, whose objective only approximates the model. */
+/** Schedules a job with CoSA's MIP alone, without local search, whose objective only approximates the model. */
 async function job(parameters: Record<string, number>, layer: Layer): Promise<SharingJob> {
   const { architecture, keep } = buildDesign('simba', parameters);
   const result = await runMapper(architecture, layer, keep, { name: 'cosa', objective: 'edp', timeLimitS: 10, refine: false });
@@ -42,7 +42,7 @@ function differingAxes(a: Record<string, unknown>, b: Record<string, unknown>): 
   return Object.keys(a).filter((key) => a[key] !== b[key]).length;
 }
 
-/** The target's mapping with its levels' keep pattern, as neighbours.ts tries it. */
+/** Returns `source` with the target's keep pattern, as neighbours.ts tries it. */
 function onTarget(source: Mapping, target: SharingJob): Mapping {
   return { levels: source.levels.map((level, index) => ({ ...level, keep: target.keep[index] })) };
 }

@@ -93,7 +93,7 @@ describe('shared mappings in a stored sweep', () => {
       const ownByKey = new Map(storedJobs(own).map((job) => [job.key, job]));
       const sharedByKey = new Map(storedJobs(db).map((job) => [job.key, job]));
       for (const record of records) {
-        // The record holds exactly what a run without sharing stores, and the shared mapping beats it.
+        // The record contains exactly what a run without sharing stores, and the shared mapping beats it.
         expect({ cycles: record.cycles, energy_pJ: record.energy_pJ, yaml: record.yaml }).toEqual({ ...pick(ownByKey.get(record.key)!), yaml: ownByKey.get(record.key)!.mappingYaml });
         expect(isBetter(sharedByKey.get(record.key)!, record, 'edp')).toBe(true);
       }

@@ -36,7 +36,7 @@ function inputError(text: string): InputError {
 
 const SIMBA_EXAMPLE = join(import.meta.dirname, '..', 'examples', 'simba');
 
-/** A spec over the example Simba file, without an ERT, with the given GlobalBuffer.entries values. */
+/** Builds a spec over the example Simba file, without an ERT, with the given GlobalBuffer.entries values. */
 function simbaFileGridSpec(entries: string): ReturnType<typeof parseSweepSpec> {
   const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
   const text = `

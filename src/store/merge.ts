@@ -316,8 +316,9 @@ function copyJobs(source: Db, sourceSweepId: number, db: Db, objective: Objectiv
 const SHARED_COLUMNS = 'job_key, source_job_key, mapper_cycles, mapper_energy_pj, mapper_mapping_yaml, mapper_reason, shared_at';
 
 /**
- * Returns a function that gives a job copied into `db` the record of a shared mapping that it has in
- * `source`, or none. A database written before that record existed has no shared_mappings table.
+ * Returns `copy`, which gives a job copied into `db` the shared-mapping record it has in `source`,
+ * or none, and `inSource`, which tells whether `source` has such a record. A database written
+ * before that record existed has no shared_mappings table.
  */
 function sharedMappingCopier(source: Db, db: Db): { copy: (jobKey: string) => void; inSource: (jobKey: string) => boolean } {
   const hasTable = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;

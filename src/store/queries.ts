@@ -75,7 +75,7 @@ export function findSweep(db: Db, name?: string, dbPath = 'results database'): S
   return sweep;
 }
 
-/** The objective by which the sweep's mapper chose each mapping. */
+/** Returns the objective by which the sweep's mapper chose each mapping. */
 export function sweepMapperObjective(db: Db, sweepId: number): Objective {
   const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweepId) as string;
   return storedSpecSettings(specText, db.name).mapper.objective;
