@@ -10,11 +10,10 @@ import { resolve } from 'node:path';
 import { InputError } from '../input-error.js';
 import { isBetter } from '../mappers/space.js';
 import type { Objective } from '../mappers/types.js';
-import { storedSpecSettings } from '../sweep/spec.js';
 import { acquireRunLock } from './lock.js';
 import { shareSweepMappings, type ShareSummary } from './share.js';
 import { openStore, type Db } from './open.js';
-import { listSweeps, type SweepRow } from './queries.js';
+import { hasSharedMappings, listSweeps, sweepSettings, type SweepRow } from './queries.js';
 import { updateNetworkResults } from './write.js';
 
 export interface MergeSummary {
@@ -203,8 +202,7 @@ function mergeOne(db: Db, outputPath: string, input: CheckedInput): { sweepId: n
         throw new InputError(input.path, 'plan', input.sweep.name, hint);
       }
     }
-    const specText = source.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(input.sweep.id) as string;
-    const objective = storedSpecSettings(specText, input.path).mapper.objective;
+    const objective = sweepSettings(source, input.sweep.id).mapper.objective;
     return { sweepId, ...copyJobs(source, input.sweep.id, db, objective) };
   } finally {
     source.close();
@@ -317,12 +315,10 @@ const SHARED_COLUMNS = 'job_key, source_job_key, mapper_cycles, mapper_energy_pj
 
 /**
  * Returns `copy`, which gives a job copied into `db` the shared-mapping record it has in `source`,
- * or none, and `inSource`, which tells whether `source` has such a record. A database written
- * before that record existed has no shared_mappings table.
+ * or none, and `inSource`, which is true when `source` has such a record for the job.
  */
 function sharedMappingCopier(source: Db, db: Db): { copy: (jobKey: string) => void; inSource: (jobKey: string) => boolean } {
-  const hasTable = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
-  const read = hasTable ? source.prepare(`SELECT ${SHARED_COLUMNS} FROM shared_mappings WHERE job_key = ?`).raw() : undefined;
+  const read = hasSharedMappings(source) ? source.prepare(`SELECT ${SHARED_COLUMNS} FROM shared_mappings WHERE job_key = ?`).raw() : undefined;
   const remove = db.prepare('DELETE FROM shared_mappings WHERE job_key = ?');
   const insert = db.prepare(`INSERT INTO shared_mappings (${SHARED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   return {

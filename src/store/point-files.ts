@@ -5,10 +5,10 @@
 import type { Architecture } from '../arch/types.js';
 import { InputError } from '../input-error.js';
 import { padLayer } from '../mappers/index.js';
-import { storedSpecSettings, type GridValue } from '../sweep/spec.js';
+import type { GridValue } from '../sweep/spec.js';
 import type { Layer } from '../workload/layer.js';
 import type { Db } from './open.js';
-import { layerResults, type SweepRow } from './queries.js';
+import { layerResults, sweepSettings, type SweepRow } from './queries.js';
 
 export interface LayerPosition {
   network: string;
@@ -48,8 +48,7 @@ export function pointInputs(db: Db, sweep: SweepRow, pointIndex: number, dbPath:
     const count = db.prepare('SELECT COUNT(*) FROM design_points WHERE sweep_id = ?').pluck().get(sweep.id) as number;
     throw new InputError(dbPath, '--point', pointIndex, `sweep ${sweep.name} has design points 0 to ${count - 1}; \`cosa pareto\` and \`cosa export --csv\` list them`);
   }
-  const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweep.id) as string;
-  const padded = storedSpecSettings(specText, dbPath).mapper.padding === true;
+  const padded = sweepSettings(db, sweep.id).mapper.padding === true;
 
   const rows = db.prepare(`
     SELECT l.network, l.position, l.name, l.repeats, l.layer_key AS layerKey, l.shape_json AS shapeJson,

@@ -75,10 +75,15 @@ export function findSweep(db: Db, name?: string, dbPath = 'results database'): S
   return sweep;
 }
 
-/** Returns the objective by which the sweep's mapper chose each mapping. */
-export function sweepMapperObjective(db: Db, sweepId: number): Objective {
+/** Reads the mapper settings (the objective by which each mapping was chosen) and grid axes of a stored sweep. */
+export function sweepSettings(db: Db, sweepId: number): ReturnType<typeof storedSpecSettings> {
   const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweepId) as string;
-  return storedSpecSettings(specText, db.name).mapper.objective;
+  return storedSpecSettings(specText, db.name);
+}
+
+/** True when the database has the shared_mappings table, which databases written before it lack. */
+export function hasSharedMappings(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
 }
 
 /** Network names of a sweep, in spec order. */
@@ -301,7 +306,7 @@ export interface LayerResult {
 /** Per layer position of one design point: its job's status and figures (one repeat). */
 export function layerResults(db: Db, designPointId: number, network?: string): LayerResult[] {
   // Databases written before shared mappings existed, and opened read-only, lack the table.
-  const hasShared = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
+  const hasShared = hasSharedMappings(db);
   // A point of the same sweep when there is one, else the first point of the first sweep with the job.
   const source = (column: string) =>
     hasShared

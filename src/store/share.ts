@@ -12,7 +12,8 @@ import { parseMapping } from '../mapping/parse.js';
 import type { Mapping } from '../mapping/types.js';
 import { writeMappingYaml } from '../mapping/write.js';
 import { shareMappings, type SharedMapping, type SharingJob } from '../sweep/neighbours.js';
-import { storedSpecSettings, type GridValue } from '../sweep/spec.js';
+import type { GridValue } from '../sweep/spec.js';
+import { hasSharedMappings, sweepSettings } from './queries.js';
 import type { Layer } from '../workload/layer.js';
 import type { Db } from './open.js';
 import { sweepsSharingJobs, updateNetworkResults } from './write.js';
@@ -54,8 +55,7 @@ interface JobRow {
  */
 export async function shareSweepMappings(db: Db, sweepId: number, signal?: AbortSignal): Promise<ShareSummary> {
   const start = performance.now();
-  const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweepId) as string;
-  const { mapper, grid } = storedSpecSettings(specText, db.name);
+  const { mapper, grid } = sweepSettings(db, sweepId);
   const jobs = loadSharingJobs(db, sweepId, mapper.padding === true);
   const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0 };
 
@@ -195,8 +195,7 @@ function architectureOf(row: JobRow, cache: Map<number, Architecture>): Architec
  * that had a worse mapping of their own, and those whose own mapper failed.
  */
 export function sharedJobCounts(db: Db, sweepId: number): { improved: number; rescued: number } {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
-  if (!hasTable) return { improved: 0, rescued: 0 };
+  if (!hasSharedMappings(db)) return { improved: 0, rescued: 0 };
   return db.prepare(`
     SELECT COUNT(*) FILTER (WHERE mapper_mapping_yaml IS NOT NULL) AS improved, COUNT(*) FILTER (WHERE mapper_mapping_yaml IS NULL) AS rescued
     FROM shared_mappings

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
-import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepJobCounts, sweepMapperObjective, varyingParameters } from '../../store/queries.js';
+import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepJobCounts, sweepSettings, varyingParameters } from '../../store/queries.js';
 import { timeLimitedUse } from '../../store/time-limited.js';
 import { runAction } from '../errors.js';
 import { emptyFrontLine, formatFrontTable, frontCsv, frontJson, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
@@ -67,7 +67,7 @@ function paretoCommand(options: ParetoOptions): number {
     }
 
     // On stderr, so that JSON and CSV on stdout stay machine-readable.
-    const objectiveLine = front.front.length > 0 ? objectiveNote(sweepMapperObjective(db, sweep.id), objectives) : undefined;
+    const objectiveLine = front.front.length > 0 ? objectiveNote(sweepSettings(db, sweep.id).mapper.objective, objectives) : undefined;
     if (objectiveLine !== undefined) process.stderr.write(`${objectiveLine}\n`);
     const use = timeLimitedUse(db, front.front.map((point) => point.designPointId), options.network);
     const warning = timeLimitWarning(use, front.front.length, rerun);

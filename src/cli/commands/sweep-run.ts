@@ -6,7 +6,7 @@ import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
-import { paretoFront, sweepJobCounts, sweepMapperObjective, sweepNetworks, varyingParameters } from '../../store/queries.js';
+import { paretoFront, sweepJobCounts, sweepNetworks, sweepSettings, varyingParameters } from '../../store/queries.js';
 import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
 import { planSweep, type SweepPlan } from '../../sweep/planner.js';
@@ -120,12 +120,12 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
       process.stderr.write(`${countOf(summary.keptAfterFailure, 'failed job was a retry', 'failed jobs were retries')} of done jobs and kept the stored result\n`);
     }
     if (summary.shared !== undefined) process.stderr.write(`${formatShareSummary(summary.shared)}\n`);
+    // Counted after the exchange, which may have rescued every failed job of this run.
+    const counts = sweepJobCounts(db, summary.sweepId);
     if (summary.keptAfterFailure > 0 || (summary.shared?.rescued ?? 0) > 0) {
-      const counts = sweepJobCounts(db, summary.sweepId);
       process.stderr.write(`the sweep now has ${counts.done} done, ${counts.failed} failed and ${counts.pending} pending jobs\n`);
     }
-    // After the exchange, as it may have rescued every failed job of this run.
-    if (summary.failed > 0 && sweepJobCounts(db, summary.sweepId).failed > 0) {
+    if (summary.failed > 0 && counts.failed > 0) {
       process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
     }
 
@@ -188,7 +188,7 @@ function printFront(db: Db, sweepId: number, dbPath: string, specPath: string): 
     return false;
   }
   process.stdout.write(`${frontSummary(front, network)}\n${formatFrontTable(front, tableParameters(front, varyingParameters(db, sweepId)))}\n`);
-  const note = objectiveNote(sweepMapperObjective(db, sweepId), front.objectives);
+  const note = objectiveNote(sweepSettings(db, sweepId).mapper.objective, front.objectives);
   if (note !== undefined) process.stderr.write(`${note}\n`);
   const warning = timeLimitWarning(timeLimitedUse(db, front.front.map((point) => point.designPointId), network), front.front.length, `cosa sweep run ${specPath} --db ${dbPath}`);
   if (warning !== undefined) process.stderr.write(`${warning}\n`);
