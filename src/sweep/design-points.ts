@@ -151,12 +151,12 @@ function fileBuilder(spec: SweepSpec): PointBuilder {
 /** Rejects a point where a grid value leaves no entries in a level that the bypass pattern makes keep data. */
 function checkKeptLevels(arch: Architecture, keep: KeepPattern, parameters: Record<string, GridValue>, file: string): void {
   arch.levels.forEach((level, index) => {
-    const kept = Object.entries(keep[index]).filter(([, keeps]) => keeps).map(([dataSpace]) => dataSpace);
-    if (level.entries !== 0 || kept.length === 0) return;
+    const keptDataSpaces = Object.entries(keep[index]).filter(([, keeps]) => keeps).map(([dataSpace]) => dataSpace);
+    if (level.entries !== 0 || keptDataSpaces.length === 0) return;
     const key = `${level.name}.entries`;
     const field = key in parameters ? `architecture.grid.${key}` : 'architecture.grid';
     const value = key in parameters ? parameters[key] : parameters;
-    throw new InputError(file, field, value, `level ${level.name} keeps ${kept.join(', ')} (by the mapspace file, or by default) and needs at least 1 entry; remove 0 from the grid or bypass the level in the mapspace file`);
+    throw new InputError(file, field, value, `level ${level.name} keeps ${keptDataSpaces.join(', ')} (by the mapspace file, or by default) and needs at least 1 entry; remove 0 from the grid or bypass the level in the mapspace file`);
   });
 }
 
