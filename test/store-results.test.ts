@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 import { InputError } from '../src/input-error.js';
 import { openStore } from '../src/store/open.js';
-import { designPointResults, jobStatusByNetwork, paretoFront, sweepJobCounts } from '../src/store/queries.js';
+import { scanSweepFront } from '../src/store/pareto-split.js';
+import { designPointResults, jobStatusByNetwork, paretoFront, sweepJobCounts, type ParetoFront } from '../src/store/queries.js';
 import { jobResultWriter, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../src/store/write.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
@@ -194,6 +195,18 @@ describe('paretoFront over stored rows', () => {
     const rowsA = designPointResults(db, 1, 'a');
     expect(perNetwork.front.map((row) => row.pointIndex).sort((a, b) => a - b)).toEqual(bruteForce(rowsA.map((row) => [row.latencyCycles!, row.energyPJ!])));
     expect(perNetwork.incomplete).toBe(0);
+
+    // The same fronts with the upper half of the ids read in a worker thread.
+    const ids = (front: ParetoFront) => front.front.map((row) => row.designPointId).sort((a, b) => a - b);
+    for (const [objectives, network, unsplit] of [
+      [['latency', 'energy', 'area'], undefined, summed],
+      [['latency', 'energy'], 'a', perNetwork],
+    ] as const) {
+      const split = scanSweepFront(db, 1, [...objectives], network, 1);
+      expect(split.workerRanges).toBe(1);
+      expect(split.ids.sort((a, b) => a - b)).toEqual(ids(unsplit));
+      expect([split.incomplete, split.considered]).toEqual([unsplit.incomplete, unsplit.considered]);
+    }
     db.close();
   });
 

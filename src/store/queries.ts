@@ -4,7 +4,8 @@ import type { Objective } from '../mappers/types.js';
 import { storedSpecSettings } from '../sweep/spec.js';
 import { InputError } from '../input-error.js';
 import type { Db } from './open.js';
-import { OBJECTIVES, paretoIndices, type ObjectiveName } from './pareto.js';
+import { OBJECTIVES, type ObjectiveName } from './pareto.js';
+import { scanSweepFront } from './pareto-split.js';
 
 export interface SweepRow {
   id: number;
@@ -139,40 +140,6 @@ const FROM_IDS = `FROM json_each(?) AS ids CROSS JOIN network_results nr CROSS J
 
 type ResultTuple = [number, number, string, string | null, number, number, number, number | null, number | null, number | null, number | null, number];
 
-// Objective columns for the bulk read of a Pareto query, per network and summed over networks.
-const OBJECTIVE_SQL: Record<ObjectiveName, string> = { latency: 'latency_cycles', energy: 'energy_pj', area: 'area_um2', edp: 'edp_j_cycles' };
-const OBJECTIVE_SUM_SQL: Record<ObjectiveName, string> = {
-  latency: 'SUM(latency_cycles)',
-  energy: 'SUM(energy_pj)',
-  area: 'MAX(area_um2)',
-  edp: 'SUM(energy_pj) * 1e-12 * SUM(latency_cycles)',
-};
-
-/**
- * Selects (id, complete, objectives...) of each design point from network_results alone, through
- * its (sweep_id, network) index: the bulk of a Pareto query.
- */
-function objectivesSql(objectives: ObjectiveName[], network: string | undefined): string {
-  const names = objectives.map((_, index) => `objective${index}`);
-  if (network !== undefined) {
-    const columns = objectives.map((objective, index) => `${OBJECTIVE_SQL[objective]} AS ${names[index]}`).join(', ');
-    return `SELECT design_point_id AS id, complete, ${columns} FROM network_results WHERE sweep_id = ? AND network = ?`;
-  }
-  const columns = objectives.map((objective, index) => `${OBJECTIVE_SUM_SQL[objective]} AS ${names[index]}`).join(', ');
-  return `SELECT design_point_id AS id, MIN(complete) AS complete, ${columns} FROM network_results WHERE sweep_id = ? GROUP BY design_point_id`;
-}
-
-/**
- * Packs the ids and objectives of the complete design points into one JSON array per column.
- * Creating a JavaScript row per design point costs about 1 us, so a million rows read this way
- * take a fraction of the time. SQLite 3.53 (bundled with better-sqlite3 12) prints doubles in JSON
- * with enough digits to read them back exactly, and a test checks that.
- */
-function packedObjectivesSql(objectives: ObjectiveName[], network: string | undefined): string {
-  const arrays = ['id', ...objectives.map((_, index) => `objective${index}`)].map((column) => `json_group_array(${column}) FILTER (WHERE complete = 1)`);
-  return `SELECT COUNT(*) FILTER (WHERE complete = 0), ${arrays.join(', ')} FROM (${objectivesSql(objectives, network)})`;
-}
-
 function toResult(row: ResultTuple): DesignPointResult {
   return {
     designPointId: row[0],
@@ -223,19 +190,14 @@ export interface ParetoFront {
 
 /** Finds the non-dominated design points of a sweep for `network` (or all networks summed). */
 export function paretoFront(db: Db, sweepId: number, objectives: ObjectiveName[], network?: string): ParetoFront {
-  const parameters = sqlParameters(sweepId, network);
-
   // Only ids and objectives are read for every design point. Parameters and the other figures
   // are read for the front rows alone.
-  const [incomplete, ...packed] = db.prepare(packedObjectivesSql(objectives, network)).raw().get(...parameters) as [number, ...(string | null)[]];
-  const [ids, ...values] = packed.map((json) => (json === null ? [] : (JSON.parse(json) as number[])));
-
-  const frontIds = Array.from(paretoIndices(values.map((column) => Float64Array.from(column))), (index) => ids[index]);
-  const rows = db.prepare(resultsByIdSql(network)).raw().all(JSON.stringify(frontIds), ...parameters) as ResultTuple[];
+  const { incomplete, considered, ids } = scanSweepFront(db, sweepId, objectives, network);
+  const rows = db.prepare(resultsByIdSql(network)).raw().all(JSON.stringify(ids), ...sqlParameters(sweepId, network)) as ResultTuple[];
   const front = rows.map(toResult);
   const first = METRIC_COLUMNS[objectives[0]];
   front.sort((a, b) => (a[first] as number) - (b[first] as number) || a.pointIndex - b.pointIndex);
-  return { objectives, front, incomplete, considered: ids.length };
+  return { objectives, front, incomplete, considered };
 }
 
 export interface NetworkJobStatus {
