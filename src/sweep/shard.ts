@@ -44,7 +44,9 @@ export function parseShard(text: string, source = '--shard'): Shard {
  * (levels). A design with more MACs has more spatial choices, which the log2 of the MAC count
  * weighs. The mapper's time limit caps each solve, so the estimate follows the MIP size rather
  * than the layer's MAC count.
- * NOTE: not calibrated against measured solve times.
+ * NOTE: not calibrated. On three measured sweeps its rank correlation with job time was -0.25 to
+ * 0.21 (Simba x ResNet-50, Eyeriss x AlexNet and VGG-16, Simba x MobileNet-V2 and BERT). Their
+ * 8 shards still ended within 1.04x to 1.10x of an even split, because single jobs are short.
  */
 export function estimatedJobCost(job: SweepJob): number {
   let factors = 1;
