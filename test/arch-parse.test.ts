@@ -111,8 +111,19 @@ describe('flat format rules', () => {
   });
 
   it('derives meshX from meshY', () => {
-    const spec = parseArchitectureSpec(flatArch('  - {name: Buffer, entries: 8, instances: 8, meshY: 2}'), 'a.yaml');
+    const spec = parseArchitectureSpec(flatArch('  - {name: Buffer, entries: 8, instances: 8, meshY: 2}', '  arithmetic: {name: MAC, instances: 16, meshX: 8}'), 'a.yaml');
     expect(spec.levels[0].meshX).toBe(4);
+  });
+
+  it('rejects more instances above than below', () => {
+    const error = inputError(() => parseArchitectureSpec(flatArch('  - {name: Buffer, entries: 8, instances: 8}'), 'a.yaml'));
+    expect(error.message).toContain('the fan-out from Buffer to the arithmetic would be 0.5 x 1');
+  });
+
+  it('rejects a mesh that does not divide the one below', () => {
+    const arithmetic = '  arithmetic: {name: MAC, instances: 12, meshX: 6}';
+    const error = inputError(() => parseArchitectureSpec(flatArch('  - {name: Buffer, entries: 8, instances: 4, meshX: 4}', arithmetic), 'a.yaml'));
+    expect(error.message).toContain('the fan-out from Buffer to the arithmetic would be 1.5 x 2');
   });
 
   it('derives block size from depth and width', () => {

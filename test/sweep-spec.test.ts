@@ -36,8 +36,8 @@ function inputError(text: string): InputError {
 
 const SIMBA_EXAMPLE = join(import.meta.dirname, '..', 'examples', 'simba');
 
-/** Builds a spec over the example Simba file, without an ERT, with the given GlobalBuffer.entries values. */
-function simbaFileGridSpec(entries: string): ReturnType<typeof parseSweepSpec> {
+/** Builds a spec over the example Simba file, without an ERT, with the given values of one grid field. */
+function simbaFileGridSpec(values: string, key = 'GlobalBuffer.entries'): ReturnType<typeof parseSweepSpec> {
   const dir = mkdtempSync(join(tmpdir(), 'cosa-spec-'));
   const text = `
 name: file-grid
@@ -45,7 +45,7 @@ architecture:
   file: ${SIMBA_EXAMPLE}/arch.yaml
   mapspace: ${SIMBA_EXAMPLE}/mapspace.yaml
   grid:
-    GlobalBuffer.entries: ${entries}
+    ${key}: ${values}
 networks: [alexnet]
 mapper: {name: cosa, time_limit_s: 1}
 `;
@@ -89,6 +89,7 @@ describe('parseSweepSpec', () => {
     ['unknown design', VALID.replace('design: simba', 'design: tpu'), 'architecture.design', 'tpu'],
     ['bad grid value type', VALID.replace('[32, 64]', '[32, true]'), 'architecture.grid.global_buffer_kib[1]', true],
     ['negative clock', VALID + 'clock_ghz: -1\n', 'clock_ghz', -1],
+    ['infinite grid value', VALID.replace('[32, 64]', '[32, .inf]'), 'architecture.grid.global_buffer_kib[1]', Infinity],
   ];
   for (const [title, text, field, value] of cases) {
     it(`rejects ${title}`, () => {
@@ -245,6 +246,24 @@ networks: [alexnet]
 mapper: {name: cosa, time_limit_s: 1}
 `, 'spec.yaml');
     expect(() => expandDesignPoints(spec)).toThrow('spec.yaml: architecture.grid = {"pes":100}: design eyeriss rejects this point: pes must be a multiple of pe_columns');
+  });
+
+  it('checks file grid values by the field rules', () => {
+    const rejected: [string, string, string][] = [
+      ['GlobalBuffer.readBandwidth', '[4, 0]', 'must be a finite number > 0'],
+      ['GlobalBuffer.readBandwidth', '[4, .inf]', 'grid values must be finite numbers'],
+      ['GlobalBuffer.numPorts', '[3]', 'must be 1 or 2'],
+      ['GlobalBuffer.blockSize', '[0]', 'must be an integer >= 1'],
+      ['GlobalBuffer.entries', '[-1]', 'must be an integer >= 0'],
+      ['GlobalBuffer.entries', '[0.5]', 'must be an integer >= 0'],
+    ];
+    for (const [key, values, hint] of rejected) {
+      expect(() => simbaFileGridSpec(values, key), `${key}: ${values}`).toThrow(hint);
+    }
+
+    // Fractional bandwidths are allowed, as in the architecture file.
+    const points = expandDesignPoints(simbaFileGridSpec('[0.5, 4]', 'DRAM.readBandwidth'));
+    expect(points.map((point) => point.architecture.levels.at(-1)!.readBandwidth)).toEqual([0.5, 4]);
   });
 
   it('rejects a grid value that empties a level that keeps data', () => {

@@ -5,6 +5,7 @@ import { InputError } from '../input-error.js';
 import { parseYamlText } from '../workload/yaml-input.js';
 import { baseName, parseArithmeticAttributes, parseStorageAttributes } from './parse-component.js';
 import type { ArchitectureSpec, ArithmeticSpec, StorageLevelSpec } from './spec.js';
+import { fanoutProblem } from './types.js';
 import { checkKeys, expectList, expectMap, expectString, type YamlMap } from './yaml-fields.js';
 
 /** Name given to an arithmetic unit without `name`, as in Timeloop; ERT tables use it too. */
@@ -182,4 +183,7 @@ function checkLevels(spec: ArchitectureSpec, file: string): void {
     }
     seen.add(level.name);
   }
+
+  const problem = fanoutProblem(spec);
+  if (problem !== undefined) throw new InputError(file, 'instances', undefined, `${problem}; fix instances or meshX`);
 }

@@ -47,11 +47,31 @@ export interface Architecture {
   levels: StorageLevel[];
 }
 
+/** The instance counts of an architecture, which decide its fan-outs. */
+export interface InstanceShape {
+  arithmetic: { instances: number; meshX: number };
+  levels: readonly { name: string; instances: number; meshX: number }[];
+}
+
 /** Fan-out from level `index` to the level below it (or to the arithmetic for index 0), in X and Y. */
-export function fanout(arch: Architecture, index: number): { x: number; y: number } {
+export function fanout(arch: InstanceShape, index: number): { x: number; y: number } {
   const parent = arch.levels[index];
   const child = index === 0 ? arch.arithmetic : arch.levels[index - 1];
   const parentMeshY = parent.instances / parent.meshX;
   const childMeshY = child.instances / child.meshX;
   return { x: child.meshX / parent.meshX, y: childMeshY / parentMeshY };
+}
+
+/**
+ * Describes the first level whose fan-out is not a whole number >= 1 in X or Y, or returns
+ * undefined when every fan-out is whole. The cost model and the mappers assume whole fan-outs.
+ */
+export function fanoutProblem(arch: InstanceShape): string | undefined {
+  for (let index = 0; index < arch.levels.length; index++) {
+    const { x, y } = fanout(arch, index);
+    if (Number.isInteger(x) && Number.isInteger(y) && x >= 1 && y >= 1) continue;
+    const child = index === 0 ? 'the arithmetic' : arch.levels[index - 1].name;
+    return `the fan-out from ${arch.levels[index].name} to ${child} would be ${x} x ${y}; instances (and meshX) of inner levels must be whole multiples of outer ones`;
+  }
+  return undefined;
 }

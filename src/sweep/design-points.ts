@@ -8,7 +8,7 @@ import { parseEnergyTables } from '../arch/ert.js';
 import { resolveArchitecture } from '../arch/load.js';
 import { parseArchitectureSpec } from '../arch/parse.js';
 import type { ArchitectureSpec } from '../arch/spec.js';
-import { fanout, type Architecture } from '../arch/types.js';
+import { fanoutProblem, type Architecture } from '../arch/types.js';
 import { InputError } from '../input-error.js';
 import { readTextFile } from '../workload/yaml-input.js';
 import type { KeepPattern } from '../mappers/types.js';
@@ -190,10 +190,6 @@ export function applyOverrides(base: ArchitectureSpec, parameters: Record<string
 
 /** Rejects a point whose fan-outs are not whole numbers. */
 function checkFanouts(arch: Architecture, parameters: Record<string, GridValue>, file: string): void {
-  arch.levels.forEach((level, index) => {
-    const { x, y } = fanout(arch, index);
-    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 1 || y < 1) {
-      throw new InputError(file, 'architecture.grid', parameters, `the fan-out below ${level.name} would be ${x} x ${y}; instances of inner levels must be whole multiples of outer ones`);
-    }
-  });
+  const problem = fanoutProblem(arch);
+  if (problem !== undefined) throw new InputError(file, 'architecture.grid', parameters, problem);
 }

@@ -49,13 +49,29 @@ export const FILE_GRID_FIELDS = [
   'readBandwidth', 'writeBandwidth',
 ] as const;
 
+/** The values each `file:` grid field accepts: the architecture file's rules for the same field. */
+const FILE_GRID_RULES: Record<(typeof FILE_GRID_FIELDS)[number], { accepts: (value: number) => boolean; rule: string }> = {
+  entries: { accepts: (value) => Number.isSafeInteger(value) && value >= 0, rule: 'an integer >= 0' },
+  instances: { accepts: (value) => Number.isSafeInteger(value) && value >= 1, rule: 'an integer >= 1' },
+  meshX: { accepts: (value) => Number.isSafeInteger(value) && value >= 1, rule: 'an integer >= 1' },
+  wordBits: { accepts: (value) => Number.isSafeInteger(value) && value >= 1, rule: 'an integer >= 1' },
+  blockSize: { accepts: (value) => Number.isSafeInteger(value) && value >= 1, rule: 'an integer >= 1' },
+  clusterSize: { accepts: (value) => Number.isSafeInteger(value) && value >= 1, rule: 'an integer >= 1' },
+  numBanks: { accepts: (value) => Number.isSafeInteger(value) && value >= 1, rule: 'an integer >= 1' },
+  numPorts: { accepts: (value) => value === 1 || value === 2, rule: '1 or 2, as Timeloop supports' },
+  // Words per cycle; fractions are allowed, as in the architecture file.
+  readBandwidth: { accepts: (value) => Number.isFinite(value) && value > 0, rule: 'a finite number > 0 (words per cycle)' },
+  writeBandwidth: { accepts: (value) => Number.isFinite(value) && value > 0, rule: 'a finite number > 0 (words per cycle)' },
+};
+
 /** Node runs a timer of at most 2^31 - 1 ms; a longer one fires after 1 ms. */
 const MAX_JOB_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 /** Largest time limit whose default job timeout (2 x limit + 30 s) fits a timer. */
 const MAX_TIME_LIMIT_S = Math.floor((MAX_JOB_TIMEOUT_S - 30) / 2);
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const gridValue = z.union([z.number(), z.string()]);
+// Any number, Infinity and NaN included, so checkGrid can name the value and the rule it breaks.
+const gridValue = z.union([z.number().or(z.nan()).or(z.literal(Infinity)).or(z.literal(-Infinity)), z.string()]);
 const positive = z.number().positive();
 
 const specSchema = z.strictObject({
@@ -195,6 +211,9 @@ function checkGrid(grid: SweepSpec['grid'], source: ArchitectureSource, file: st
     values.forEach((value, index) => {
       if (seen.has(value)) throw new InputError(file, `${field}[${index}]`, value, 'is listed twice; each grid value must be distinct');
       seen.add(value);
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new InputError(file, `${field}[${index}]`, value, 'grid values must be finite numbers or strings');
+      }
     });
 
     if (source.kind === 'design') {
@@ -210,9 +229,10 @@ function checkGrid(grid: SweepSpec['grid'], source: ArchitectureSource, file: st
     if (property === undefined || rest.length > 0 || !(FILE_GRID_FIELDS as readonly string[]).includes(property)) {
       throw new InputError(file, field, values, `a \`file:\` grid key is LEVEL.FIELD (such as GlobalBuffer.entries or arithmetic.instances), where FIELD is one of ${FILE_GRID_FIELDS.join(', ')}`);
     }
+    const { accepts, rule } = FILE_GRID_RULES[property as (typeof FILE_GRID_FIELDS)[number]];
     values.forEach((value, index) => {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-        throw new InputError(file, `${field}[${index}]`, value, `${level}.${property} must be a non-negative integer`);
+      if (typeof value !== 'number' || !accepts(value)) {
+        throw new InputError(file, `${field}[${index}]`, value, `${level}.${property} must be ${rule}`);
       }
     });
   }
