@@ -49,6 +49,17 @@ describe('cosa schedule', () => {
     expect(output.schedule.gap).toBeLessThanOrEqual(0.01);
   });
 
+  it('warns about unapplied factor constraints', () => {
+    const constrained = join(workDir, 'constrained.yaml');
+    writeFileSync(constrained, `${MAPSPACE}  - {target: GlobalBuffer, type: spatial, factors: K=4 C=1}\n  - {target: Registers, type: temporal, permutation: RSPQCKN}\n`);
+    const run = runCli(['schedule', ...caseArgs, '--mapspace', constrained, '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('mapspace.constraints[5] (spatial at GlobalBuffer), mapspace.constraints[6] (temporal at Registers) not applied');
+
+    const bypassOnly = runCli(['schedule', ...caseArgs, '--mapspace', mapspacePath, '--json']);
+    expect(bypassOnly.stderr).not.toContain('not applied');
+  });
+
   it('writes a mapping that evaluate accepts', () => {
     const out = join(workDir, 'map.yaml');
     const run = runCli(['schedule', ...caseArgs, '--mapspace', mapspacePath, '--out', out]);

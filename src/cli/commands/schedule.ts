@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 
 import { defaultKeep, parseMapspaceKeep } from '../../arch/bypass.js';
+import { warnUnappliedConstraints } from '../mapspace-warning.js';
 import { loadArchitecture } from '../../arch/load.js';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
@@ -111,6 +112,7 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
   const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
+  if (options.mapspace !== undefined) warnUnappliedConstraints(options.mapspace);
 
   // Loading HiGHS (about 0.2 s) happens before the mapper's clock, as in sweep workers.
   if (settings.name === 'cosa') await loadHighs();

@@ -19,6 +19,7 @@ import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 import { formatShareSummary } from './share-format.js';
+import { warnUnappliedConstraints } from '../mapspace-warning.js';
 
 export interface SweepRunOptions {
   db?: string;
@@ -71,6 +72,7 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   if (fixedByErt.length > 0) {
     process.stderr.write(`warning: ${fixedByErt.join(', ')} change no energy or area, because the ERT gives one energy per action and area per instance for each component; omit architecture.ert to price each value from hw-library\n`);
   }
+  if (spec.source.kind === 'file' && spec.source.mapspacePath !== undefined) warnUnappliedConstraints(spec.source.mapspacePath);
   // Planning takes about 0.35 ms per design point, so only a large grid gets a line before it.
   const combinations = gridSize(spec.grid);
   if (combinations >= PLANNING_LINE_COMBINATIONS) {
