@@ -18,6 +18,7 @@ import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
 import { writeMappingYaml } from '../../mapping/write.js';
 import { DIMENSIONS, macCount, type Layer } from '../../workload/layer.js';
 import { loadProblem } from '../../workload/problem.js';
+import { groupedLayersNote } from '../grouped-note.js';
 import { writeProblemYaml } from '../../workload/problem-write.js';
 import { readTextFile } from '../../workload/yaml-input.js';
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
@@ -111,6 +112,8 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   }
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
+  const groupedNote = groupedLayersNote([{ name: options.problem, layer }]);
+  if (groupedNote !== undefined) process.stderr.write(`${groupedNote}\n`);
   const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
   if (options.mapspace !== undefined) warnUnappliedConstraints(options.mapspace);
 

@@ -20,6 +20,7 @@ import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 import { formatShareSummary } from './share-format.js';
 import { warnUnappliedConstraints } from '../mapspace-warning.js';
+import { groupedLayersNote } from '../grouped-note.js';
 
 export interface SweepRunOptions {
   db?: string;
@@ -80,6 +81,8 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${countOf(spec.networks.length, 'network')}\n`);
   }
   const fullPlan = planSweep(spec);
+  const groupedNote = groupedLayersNote(fullPlan.layers.map((entry) => ({ name: `${entry.network} ${entry.name}`, layer: entry.layer })));
+  if (groupedNote !== undefined) process.stderr.write(`${groupedNote}\n`);
   const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
   const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
   const dbPath = options.db ?? resolve('results', dbName);
