@@ -51,6 +51,11 @@ describe('loadNetworkFolder', () => {
     expect(networkMacCount(network)).toBe(6 * 9 * 14 * 14 * 256 * 256 + 2 * 2048 * 1000);
   });
 
+  it('rejects repeats beyond exact totals', () => {
+    const dir = folder({ 'conv.yaml': CONV, 'repeats.yaml': 'conv: 1000000000000\n' });
+    expect(() => loadNetworkFolder(dir)).toThrow(/repeats\.yaml: conv = 1000000000000: times the layer's 115605504 MACs exceeds 2\^53/);
+  });
+
   it('keeps identical shapes as separate entries', () => {
     const dir = folder({ 'one.yaml': CONV, 'two.yaml': CONV });
     expect(loadNetworkFolder(dir).layers).toHaveLength(2);

@@ -182,6 +182,8 @@ describe('parseProblem errors', () => {
     const error = problemError('problem: {P: 1000000000000, Q: 56, C: 64, K: 64}');
     expect(error.field).toBe('problem');
     expect(error.message).toContain('exceeds 2^53');
+    // 3 x 2^54 exactly; the double prints as 54043195528445950.
+    expect(problemError('problem: {P: 402653184, Q: 134217728}').value).toBe('54043195528445952 MACs');
     expect(parseProblem('problem: {P: 1000000, Q: 56, C: 64, K: 64}', 'layer.yaml').P).toBe(1000000);
   });
 

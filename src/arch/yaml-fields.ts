@@ -6,6 +6,8 @@ import { isYamlMap, type YamlMap } from '../workload/yaml-input.js';
 export { isYamlMap, type YamlMap };
 
 export function expectMap(value: unknown, file: string, field: string): YamlMap {
+  // An empty file, or one with comments only, parses as null.
+  if (field === 'top level' && value === null) throw new InputError(file, 'file', undefined, 'is empty; expected a YAML mapping of keys to values');
   if (!isYamlMap(value)) throw new InputError(file, field, value, 'expected a mapping of keys to values');
   return value;
 }

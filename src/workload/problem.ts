@@ -153,7 +153,9 @@ function readInstance(instance: YamlMap, file: string, path: string): Layer {
   // Access counts are products of the dimensions, in doubles, and stay exact only below 2^53.
   const macs = macCount(layer);
   if (macs > Number.MAX_SAFE_INTEGER) {
-    throw new InputError(file, path, `${macs} MACs`, 'the product of the dimensions exceeds 2^53, so counts would not be exact; give the dimensions of a real layer');
+    // The double product is rounded, so the message gives the exact one.
+    const exact = [layer.R, layer.S, layer.P, layer.Q, layer.C, layer.K, layer.N].reduce((product, dimension) => product * BigInt(dimension), 1n);
+    throw new InputError(file, path, `${exact} MACs`, 'the product of the dimensions exceeds 2^53, so counts would not be exact; give the dimensions of a real layer');
   }
   return layer;
 }

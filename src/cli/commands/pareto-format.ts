@@ -68,7 +68,7 @@ export function objectiveNote(mapperObjective: Objective, frontObjectives: reado
   const other = mapperObjective === 'latency' ? 'energy' : 'latency';
   if (!frontObjectives.some((objective) => objective === other || objective === 'edp')) return undefined;
   return (
-    `note: the sweep's mapper minimised ${mapperObjective}, so each design point's ${other} is that of a ${mapperObjective}-optimal ` +
+    `note: the sweep's mapper minimised ${mapperObjective}, so each design point's ${other} is that of ${mapperObjective === 'energy' ? 'an' : 'a'} ${mapperObjective}-optimal ` +
     `mapping, not the lowest its hardware allows; set mapper.objective: edp to compare designs by both`
   );
 }

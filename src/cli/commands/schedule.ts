@@ -258,6 +258,8 @@ function fraction(text: string, option: string): number {
 
 function integer(text: string, option: string, minimum: number): number {
   const value = numberOf(text);
-  if (!Number.isSafeInteger(value) || value < minimum) throw new InputError(COMMAND_LINE, option, text, `must be an integer ≥ ${minimum}`);
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new InputError(COMMAND_LINE, option, text, `must be an integer from ${minimum} to ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
+  }
   return value;
 }

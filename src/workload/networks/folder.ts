@@ -13,6 +13,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { InputError } from '../../input-error.js';
+import { macCount } from '../layer.js';
 import { loadNamedProblem } from '../problem.js';
 import { unknownNameHint } from '../spelling.js';
 import { isYamlMap, parseYamlText, readTextFile } from '../yaml-input.js';
@@ -43,6 +44,10 @@ export function loadNetworkFolder(dir: string): Network {
 
   const layers: NetworkLayer[] = [...counts].map(([stem, repeats]) => {
     const { name, layer } = loadNamedProblem(join(dir, stems.get(stem) as string));
+    // Network totals sum cycles and energy over repeats, in doubles, exact only below 2^53.
+    if (macCount(layer) * repeats > Number.MAX_SAFE_INTEGER) {
+      throw new InputError(join(dir, REPEATS_FILE), stem, repeats, `times the layer's ${macCount(layer)} MACs exceeds 2^53, so network totals would not be exact; give the repeat count of a real network`);
+    }
     return { name: name ?? stem, layer, repeats };
   });
   return { name: basename(resolve(dir)), layers };
