@@ -5,7 +5,6 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 
 import { defaultKeep, parseMapspaceKeep } from '../../arch/bypass.js';
-import { warnUnappliedConstraints } from '../mapspace-warning.js';
 import { loadArchitecture } from '../../arch/load.js';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
@@ -18,7 +17,7 @@ import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
 import { writeMappingYaml } from '../../mapping/write.js';
 import { DIMENSIONS, macCount, type Layer } from '../../workload/layer.js';
 import { loadProblem } from '../../workload/problem.js';
-import { groupedLayersNote } from '../grouped-note.js';
+import { areasFromLibraryNote, groupedLayersNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
 import { writeProblemYaml } from '../../workload/problem-write.js';
 import { readTextFile } from '../../workload/yaml-input.js';
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
@@ -112,10 +111,13 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   }
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
-  const groupedNote = groupedLayersNote([{ name: options.problem, layer }]);
-  if (groupedNote !== undefined) process.stderr.write(`${groupedNote}\n`);
+
   const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
-  if (options.mapspace !== undefined) warnUnappliedConstraints(options.mapspace);
+  printNotes(
+    groupedLayersNote([{ name: options.problem, layer }]),
+    options.ert === undefined ? undefined : areasFromLibraryNote(options.ert),
+    options.mapspace === undefined ? undefined : unappliedConstraintsWarning(options.mapspace),
+  );
 
   // Loading HiGHS (about 0.2 s) happens before the mapper's clock, as in sweep workers.
   if (settings.name === 'cosa') await loadHighs();

@@ -19,8 +19,7 @@ import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 import { formatShareSummary } from './share-format.js';
-import { warnUnappliedConstraints } from '../mapspace-warning.js';
-import { groupedLayersNote } from '../grouped-note.js';
+import { areasFromLibraryNote, groupedLayersNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
 
 export interface SweepRunOptions {
   db?: string;
@@ -73,7 +72,10 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   if (fixedByErt.length > 0) {
     process.stderr.write(`warning: ${fixedByErt.join(', ')} change no energy or area, because the ERT gives one energy per action and area per instance for each component; omit architecture.ert to price each value from hw-library\n`);
   }
-  if (spec.source.kind === 'file' && spec.source.mapspacePath !== undefined) warnUnappliedConstraints(spec.source.mapspacePath);
+  if (spec.source.kind === 'file') {
+    const { mapspacePath, ertPath } = spec.source;
+    printNotes(mapspacePath === undefined ? undefined : unappliedConstraintsWarning(mapspacePath), ertPath === undefined ? undefined : areasFromLibraryNote(ertPath));
+  }
   // Planning takes about 0.35 ms per design point, so only a large grid gets a line before it.
   const combinations = gridSize(spec.grid);
   if (combinations >= PLANNING_LINE_COMBINATIONS) {
@@ -81,8 +83,7 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${countOf(spec.networks.length, 'network')}\n`);
   }
   const fullPlan = planSweep(spec);
-  const groupedNote = groupedLayersNote(fullPlan.layers.map((entry) => ({ name: `${entry.network} ${entry.name}`, layer: entry.layer })));
-  if (groupedNote !== undefined) process.stderr.write(`${groupedNote}\n`);
+  printNotes(groupedLayersNote(fullPlan.layers.map((entry) => ({ name: `${entry.network} ${entry.name}`, layer: entry.layer }))));
   const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
   const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
   const dbPath = options.db ?? resolve('results', dbName);
