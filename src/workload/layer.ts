@@ -14,6 +14,8 @@ export type Factors = Record<Dimension, number>;
  * One convolution layer. A grouped convolution is stored as Timeloop models it: `C` is the input
  * channel count per group and `K` counts all output channels, so the MAC count is exact but the
  * Inputs tensor holds only `C` channels. A GEMM is R = S = P = 1.
+ * TODO: model groups as a dimension of its own, which all three data spaces project onto, so that
+ * the Inputs of grouped layers are exact.
  */
 export interface Layer {
   R: number;
