@@ -51,6 +51,10 @@ export interface RunSummary {
   /** True when the run was stopped before every pending job finished. */
   interrupted: boolean;
   elapsedS: number;
+  /** Time the threads took to start and load HiGHS, before the first job. */
+  warmUpS: number;
+  /** Time from the first job handed to the pool until the last result arrived. */
+  jobsS: number;
   /** Sum over finished jobs of the time from handing a job to the pool until its result arrived. */
   roundTripS: number;
   /** Time the main thread spent writing results to the database. */
@@ -123,11 +127,16 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
 
   let interrupted = false;
   let started = false;
+  const warmUpStart = performance.now();
+  let jobsStart = warmUpStart;
+  let jobsEnd = warmUpStart;
   try {
     await prepareWorkers(pool, workerFile, workers, pending.length > 0 ? plan.spec.mapper.name : undefined, options.signal);
     options.progress?.start(recorder.counts);
     started = true;
+    jobsStart = performance.now();
     interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, (result, roundTripS) => recorder.record(result, roundTripS), options.signal);
+    jobsEnd = performance.now();
   } finally {
     recorder.close();
     // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
@@ -146,7 +155,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   }
 
   const { done, failed } = recorder.counts;
-  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, ...recorder.timing, shared, keptAfterFailure: recorder.keptAfterFailure };
+  return { sweepId, workers, planned: plan.jobs.length, reused: finished.size, done, failed, interrupted, elapsedS: (Date.now() - startMs) / 1000, warmUpS: (jobsStart - warmUpStart) / 1000, jobsS: (jobsEnd - jobsStart) / 1000, ...recorder.timing, shared, keptAfterFailure: recorder.keptAfterFailure };
 }
 
 /**
