@@ -87,6 +87,6 @@ export function caseLayer(id: string): Layer {
     Hstride: raw.Hstride ?? 1,
     Wdilation: raw.Wdilation ?? 1,
     Hdilation: raw.Hdilation ?? 1,
-    groups: 1,
+    G: 1,
   };
 }

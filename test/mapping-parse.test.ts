@@ -58,12 +58,12 @@ describe('parseMapping details', () => {
     const mapping = parseCase(REFMAP);
     const [registers, accumulation, , inputBuffer, , dram] = mapping.levels;
 
-    expect(registers.temporal).toEqual({ R: 1, S: 1, P: 7, Q: 1, C: 1, K: 1, N: 1 });
-    expect(registers.permutation.join('')).toBe('PRSQCKN');
+    expect(registers.temporal).toEqual({ R: 1, S: 1, P: 7, Q: 1, C: 1, K: 1, N: 1, G: 1 });
+    expect(registers.permutation.join('')).toBe('PRSQCKNG');
     expect(registers.keep).toEqual({ Weights: true, Inputs: false, Outputs: false });
-    expect(accumulation.spatial).toEqual({ R: 1, S: 1, P: 1, Q: 1, C: 4, K: 2, N: 1 });
-    expect(accumulation.spatialPermutation.join('')).toBe('CKRSPQN');
-    expect(accumulation.split).toBe(7);
+    expect(accumulation.spatial).toEqual({ R: 1, S: 1, P: 1, Q: 1, C: 4, K: 2, N: 1, G: 1 });
+    expect(accumulation.spatialPermutation.join('')).toBe('CKRSPQNG');
+    expect(accumulation.split).toBe(8);
     expect(inputBuffer.spatial.P * inputBuffer.spatial.Q).toBe(8);
     expect(dram.temporal.Q).toBe(7);
     expect(dram.keep).toEqual({ Weights: true, Inputs: true, Outputs: true });
@@ -89,8 +89,8 @@ mapping:
 `);
     const dram = mapping.levels[5];
 
-    expect(dram.temporal).toEqual({ R: 1, S: 1, P: 56, Q: 56, C: 64, K: 64, N: 1 });
-    expect(dram.permutation.join('')).toBe('QPRSCKN');
+    expect(dram.temporal).toEqual({ R: 1, S: 1, P: 56, Q: 56, C: 64, K: 64, N: 1, G: 1 });
+    expect(dram.permutation.join('')).toBe('QPRSCKNG');
     expect(checkFactorProducts(mapping, caseLayer(REFMAP))).toBeUndefined();
   });
 
@@ -98,10 +98,10 @@ mapping:
     const mapping = parseRefmap('mapping: []');
 
     for (const level of mapping.levels) {
-      expect(level.temporal).toEqual({ R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1 });
-      expect(level.spatial).toEqual({ R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1 });
-      expect(level.permutation.join('')).toBe('RSPQCKN');
-      expect(level.split).toBe(7);
+      expect(level.temporal).toEqual({ R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1, G: 1 });
+      expect(level.spatial).toEqual({ R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1, G: 1 });
+      expect(level.permutation.join('')).toBe('RSPQCKNG');
+      expect(level.split).toBe(8);
       expect(level.keep).toEqual({ Weights: true, Inputs: true, Outputs: true });
     }
   });
@@ -109,7 +109,7 @@ mapping:
   it('reads a split above 7 as all on X', () => {
     const mapping = parseRefmap('- {target: GlobalBuffer, type: spatial, factors: K4, split: 9}\n');
 
-    expect(mapping.levels[4].split).toBe(7);
+    expect(mapping.levels[4].split).toBe(8);
   });
 
   it('accepts a bare list and numeric targets', () => {

@@ -90,9 +90,9 @@ describe('checkStructure', () => {
     mapping.levels[2].split = 9;
 
     expect(checkStructure(caseArchitecture(MINI3), mapping)).toEqual([
-      'RegFile: permutation RSP does not list each of RSPQCKN once',
+      'RegFile: permutation RSP does not list each of RSPQCKNG once',
       'GlobalBuffer: temporal factor C = 0.5 is not a positive integer',
-      'DRAM: split 9 is outside 0..7',
+      'DRAM: split 9 is outside 0..8',
     ]);
   });
 

@@ -116,22 +116,22 @@ describe('network shapes', () => {
   });
 
   it('resnext50 groups its 3x3 convolutions by 32', () => {
-    const grouped = getNetwork('resnext50_32x4d').layers.filter((entry) => entry.layer.groups > 1);
+    const grouped = getNetwork('resnext50_32x4d').layers.filter((entry) => entry.layer.G > 1);
     expect(grouped.length).toBeGreaterThan(0);
     for (const entry of grouped) {
-      expect(entry.layer.groups).toBe(32);
+      expect(entry.layer.G).toBe(32);
       expect(entry.layer.R).toBe(3);
-      expect(entry.layer.C * 32).toBe(entry.layer.K);
+      expect(entry.layer.C).toBe(entry.layer.K);
     }
     expect(grouped.reduce((sum, entry) => sum + entry.repeats, 0)).toBe(16);
   });
 
-  it('mobilenet_v2 has depthwise layers with C = 1', () => {
-    const depthwise = getNetwork('mobilenet_v2').layers.filter((entry) => entry.layer.groups > 1);
+  it('mobilenet_v2 has depthwise layers with C = K = 1', () => {
+    const depthwise = getNetwork('mobilenet_v2').layers.filter((entry) => entry.layer.G > 1);
     expect(depthwise.reduce((sum, entry) => sum + entry.repeats, 0)).toBe(17);
     for (const entry of depthwise) {
       expect(entry.layer.C).toBe(1);
-      expect(entry.layer.groups).toBe(entry.layer.K);
+      expect(entry.layer.K).toBe(1);
     }
   });
 
@@ -169,7 +169,7 @@ describe('network shapes', () => {
 
 describe.skipIf(!HAVE_REFERENCE)('reference layers in the catalog', () => {
   // Reference layer names start with the network they come from. Timeloop's problem files
-  // cannot state groups, so the grouped ResNeXt layer is compared with groups set to 1.
+  // give the grouped ResNeXt layer as cnn-layer does, with C per group, K over all groups and no G.
   const networkOfPrefix: Record<string, string> = {
     alexnet: 'alexnet',
     deepbench: 'deepbench',
@@ -190,7 +190,7 @@ describe.skipIf(!HAVE_REFERENCE)('reference layers in the catalog', () => {
   it.each(checked)('%s is in its network', (layerName, caseId) => {
     const reference = loadProblem(join(REFERENCE_DIR, 'cases', caseId, 'problem.yaml'));
     const network = getNetwork(networkOfPrefix[layerName.split('-')[0]]);
-    const keys = network.layers.map((entry) => layerKey({ ...entry.layer, groups: 1 }));
+    const keys = network.layers.map((entry) => layerKey({ ...entry.layer, K: entry.layer.K * entry.layer.G, G: 1 }));
     expect(keys).toContain(layerKey(reference));
   });
 });

@@ -44,7 +44,7 @@ describe('parseProblem layouts', () => {
     const layer = parseProblem(FLAT, 'flat.yaml');
     expect(layer).toEqual({
       R: 1, S: 1, P: 56, Q: 56, C: 64, K: 256, N: 1,
-      Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, groups: 1,
+      Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, G: 1,
     });
   });
 
@@ -70,7 +70,7 @@ problem:
     const layer = parseProblem(text, 'nested.yaml');
     expect(layer).toEqual({
       R: 3, S: 3, P: 28, Q: 14, C: 128, K: 128, N: 4,
-      Wstride: 2, Hstride: 1, Wdilation: 2, Hdilation: 3, groups: 1,
+      Wstride: 2, Hstride: 1, Wdilation: 2, Hdilation: 3, G: 1,
     });
   });
 
@@ -84,7 +84,7 @@ problem:
     const layer = parseProblem('problem: {C: 512, K: 1000}', 'fc.yaml');
     expect(layer).toEqual({
       R: 1, S: 1, P: 1, Q: 1, C: 512, K: 1000, N: 1,
-      Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, groups: 1,
+      Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, G: 1,
     });
   });
 
@@ -119,15 +119,16 @@ describe('parseProblem aliases and groups', () => {
   it('stores grouped channels per group', () => {
     const layer = parseProblem('problem: {R: 3, S: 3, P: 28, Q: 28, C: 256, K: 256, G: 32}', 'g.yaml');
     expect(layer.C).toBe(8);
-    expect(layer.K).toBe(256);
-    expect(layer.groups).toBe(32);
+    expect(layer.K).toBe(8);
+    expect(layer.G).toBe(32);
     expect(macCount(layer)).toBe(3 * 3 * 28 * 28 * 8 * 256);
   });
 
   it('stores a depthwise layer with C = 1', () => {
     const layer = parseProblem('problem: {instance: {R: 3, S: 3, P: 14, Q: 14, C: 384, K: 384, G: 384}}', 'dw.yaml');
     expect(layer.C).toBe(1);
-    expect(layer.groups).toBe(384);
+    expect(layer.K).toBe(1);
+    expect(layer.G).toBe(384);
     expect(macCount(layer)).toBe(9 * 14 * 14 * 384);
   });
 });
@@ -280,7 +281,7 @@ describe('layerKey', () => {
     expect(layerKey(base)).toBe(layerKey({ ...base }));
     expect(layerKey(base)).not.toBe(layerKey({ ...base, K: 128 }));
     expect(layerKey(base)).not.toBe(layerKey({ ...base, Wstride: 2 }));
-    expect(layerKey(base)).not.toBe(layerKey({ ...base, groups: 2 }));
+    expect(layerKey(base)).not.toBe(layerKey({ ...base, G: 2 }));
   });
 
   it('ignores coefficients that cannot matter', () => {

@@ -19,10 +19,10 @@ export function unappliedConstraintsWarning(mapspacePath: string): string | unde
  * undercounts their Inputs (README, "The cost model").
  */
 export function groupedLayersNote(layers: readonly { name: string; layer: Layer }[]): string | undefined {
-  const grouped = layers.filter(({ layer }) => layer.groups > 1);
+  const grouped = layers.filter(({ layer }) => layer.G > 1);
   if (grouped.length === 0) return undefined;
-  const largest = grouped.reduce((best, entry) => (entry.layer.groups > best.layer.groups ? entry : best));
-  const subject = grouped.length === 1 ? `${largest.name} has G = ${largest.layer.groups}` : `${grouped.length} layers have G > 1 (up to ${largest.layer.groups})`;
+  const largest = grouped.reduce((best, entry) => (entry.layer.G > best.layer.G ? entry : best));
+  const subject = grouped.length === 1 ? `${largest.name} has G = ${largest.layer.G}` : `${grouped.length} layers have G > 1 (up to ${largest.layer.G})`;
   return `note: ${subject}; a grouped convolution is modelled with one group's C input channels for every output channel, so its Inputs footprint and traffic come out up to G times too low`;
 }
 

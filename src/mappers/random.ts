@@ -47,20 +47,24 @@ export function randomComposition(count: number, parts: number, rng: () => numbe
   return split;
 }
 
-/** Returns the seven dimensions in a uniformly random order. */
-export function shuffledDimensions(rng: () => number): Dimension[] {
-  const order = [...DIMENSIONS];
+/**
+ * Returns the dimensions in a uniformly random order. Without groups, G has no loop, so it is left
+ * out of the shuffle and put outermost. The shuffle then draws from `rng` exactly as a shuffle of
+ * seven dimensions does, so seeded results stored for ungrouped layers stay reproducible.
+ */
+export function shuffledDimensions(rng: () => number, withGroups: boolean): Dimension[] {
+  const order = DIMENSIONS.filter((dimension) => withGroups || dimension !== 'G');
   for (let k = order.length - 1; k > 0; k--) {
     const pick = Math.floor(rng() * (k + 1));
     [order[k], order[pick]] = [order[pick], order[k]];
   }
-  return order;
+  return withGroups ? order : [...order, 'G'];
 }
 
 /** Draws one mapping uniformly from the map space; undefined when the pre-check rejects it. */
 export function drawMapping(arch: Architecture, layer: Layer, keep: KeepPattern, slots: Slot[], groups: PrimeGroup[], rng: () => number): Mapping | undefined {
   const placement = groups.map((group) => randomComposition(group.count, slots.length, rng));
-  const permutations = arch.levels.map(() => shuffledDimensions(rng));
+  const permutations = arch.levels.map(() => shuffledDimensions(rng, layer.G > 1));
   const mapping = placementToMapping(slots, groups, placement, permutations, keep);
   if (mapping === undefined || precheckMapping(arch, layer, mapping) !== undefined) return undefined;
   return mapping;

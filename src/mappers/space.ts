@@ -127,13 +127,13 @@ export function cumulativeFactors(mapping: Mapping): Factors[] {
 export function tileWords(layer: Layer, dataSpace: DataSpace, extent: Factors): number {
   switch (dataSpace) {
     case 'Weights':
-      return extent.R * extent.S * extent.C * extent.K;
+      return extent.G * extent.R * extent.S * extent.C * extent.K;
     case 'Outputs':
-      return extent.P * extent.Q * extent.K * extent.N;
+      return extent.G * extent.P * extent.Q * extent.K * extent.N;
     case 'Inputs': {
       const width = (extent.P - 1) * layer.Wstride + (extent.R - 1) * layer.Wdilation + 1;
       const height = (extent.Q - 1) * layer.Hstride + (extent.S - 1) * layer.Hdilation + 1;
-      return extent.N * extent.C * width * height;
+      return extent.N * extent.G * extent.C * width * height;
     }
   }
 }

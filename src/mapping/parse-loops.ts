@@ -57,7 +57,8 @@ export function parseFactors(text: string, file: string, field: string, layer: L
 
 /**
  * Parses a permutation string (innermost loop first, whitespace ignored). Dimensions it omits are
- * appended outermost in the order R S P Q C K N, which is how Timeloop pads a partial permutation.
+ * appended outermost in the order R S P Q C K N G, which is how Timeloop pads a partial permutation.
+ * A cnn-layer permutation never names G, so G is then the outermost loop.
  */
 export function parsePermutation(text: string, file: string, field: string): Dimension[] {
   const order: Dimension[] = [];

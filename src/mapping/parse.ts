@@ -91,6 +91,8 @@ function buildLevel(found: LevelEntries, keep: Record<DataSpace, boolean>, file:
     level.spatial = readFactors(entry, file, `mapping[${index}]`, layer, zeroFactors);
     level.spatialPermutation = readPermutation(entry, file, `mapping[${index}]`);
     level.split = readSplit(entry.split, file, `mapping[${index}].split`);
+    // A cnn-layer split of 7 puts every dimension on X, so G, appended after them, goes there too.
+    if (!namesGroups(entry.permutation) && level.split >= DIMENSIONS.length - 1) level.split = DIMENSIONS.length;
   }
 
   if (found.datatype !== undefined) {
@@ -191,7 +193,15 @@ function readPermutation(entry: Record<string, unknown>, file: string, field: st
   return parsePermutation(text, file, `${field}.permutation`);
 }
 
-/** Reads `split`, the count of spatial permutation dimensions on X. As in Timeloop, 7 or more puts all on X. */
+/** Returns whether a permutation string names G, which permutations written for cnn-layer omit. */
+function namesGroups(permutation: unknown): boolean {
+  return typeof permutation === 'string' && permutation.includes('G');
+}
+
+/**
+ * Reads `split`, the count of spatial permutation dimensions on X. As in Timeloop, a split of at
+ * least the permutation's length puts all on X.
+ */
 function readSplit(split: unknown, file: string, field: string): number {
   if (split === undefined || split === null) return DIMENSIONS.length;
   if (typeof split !== 'number' || !Number.isInteger(split) || split < 0) {

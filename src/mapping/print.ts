@@ -1,6 +1,6 @@
 // Prints a mapping as a loop nest in the layout of Timeloop's map.txt.
 import type { Architecture } from '../arch/types.js';
-import { DATA_SPACES, DIMENSIONS, type DataSpace, type Dimension } from '../workload/layer.js';
+import { DATA_SPACES, type DataSpace, type Dimension } from '../workload/layer.js';
 import type { LevelMapping, Mapping } from './types.js';
 
 /** Words of each kept data space held by one instance, per level, innermost level first. */
@@ -68,7 +68,7 @@ function levelLoops(level: LevelMapping): PrintedLoop[] {
     const bound = level.temporal[dimension];
     if (bound > 1) temporal.push({ dimension, bound, mark: '' });
   }
-  if (temporal.length === 0) temporal.push({ dimension: DIMENSIONS[DIMENSIONS.length - 1], bound: 1, mark: '' });
+  if (temporal.length === 0) temporal.push({ dimension: 'N', bound: 1, mark: '' });
 
   // Positions count from the innermost loop, so the first `split` positions are on X.
   const spatial: PrintedLoop[] = [];

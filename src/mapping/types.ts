@@ -4,11 +4,11 @@ import type { DataSpace, Dimension, Factors } from '../workload/layer.js';
 export interface LevelMapping {
   /** Temporal loop bounds at this level. */
   temporal: Factors;
-  /** Order of the temporal loops, innermost first, as in Timeloop's permutation strings. All 7 dimensions. */
+  /** Order of the temporal loops, innermost first, as in Timeloop's permutation strings. All 8 dimensions. */
   permutation: Dimension[];
   /** Spatial loop bounds that fan out from this level to the instances of the level below. */
   spatial: Factors;
-  /** Order of the spatial loops, innermost first. All 7 dimensions. */
+  /** Order of the spatial loops, innermost first. All 8 dimensions. */
   spatialPermutation: Dimension[];
   /** The first `split` dimensions of `spatialPermutation` go on the X axis, the rest on Y. */
   split: number;

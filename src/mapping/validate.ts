@@ -6,7 +6,7 @@ import type { ZeroFactor } from './parse-loops.js';
 import type { LevelMapping, Mapping } from './types.js';
 
 /**
- * Returns Timeloop's message for the first dimension (in the order R S P Q C K N) whose factors,
+ * Returns Timeloop's message for the first dimension (in the order R S P Q C K N G) whose factors,
  * multiplied over every temporal and spatial loop, differ from the layer's size, or undefined
  * when all match. Timeloop prints one such line per failing dimension and stops; the reference
  * cases record the first.
@@ -98,7 +98,7 @@ export function checkFanout(arch: Architecture, mapping: Mapping): FanoutViolati
 /**
  * Lists structural defects of a mapping built in code (a parsed mapping has none): a level count
  * that differs from the architecture, incomplete permutations, non-positive or fractional
- * factors, a split outside 0..7.
+ * factors, a split outside 0..8.
  */
 export function checkStructure(arch: Architecture, mapping: Mapping): string[] {
   const problems: string[] = [];

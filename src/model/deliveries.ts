@@ -54,7 +54,7 @@ export function computeDeliveries(
 ): Deliveries {
   const childBoundary = level === 0 ? -1 : nest.boundary[level - 1];
   const childExtents =
-    level === 0 ? [1, 1, 1, 1] : projectExtents(layer, dataSpace, extentsUpTo(nest, childBoundary));
+    level === 0 ? new Array<number>(RANKS).fill(1) : projectExtents(layer, dataSpace, extentsUpTo(nest, childBoundary));
   const alwaysFull = level === 0;
 
   const steps: TemporalStep[] = [];
@@ -106,7 +106,7 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
   if (count === 0) return [];
 
   const moves: Coordinates[] = [];
-  const reset = [0, 0, 0, 0];
+  const reset: Coordinates = new Array(RANKS).fill(0);
   for (const step of steps) {
     const move: Coordinates = new Array(RANKS);
     for (let rank = 0; rank < RANKS; rank++) {
@@ -116,12 +116,14 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
     moves.push(move);
   }
 
-  const origin: Box = { min: [0, 0, 0, 0], max: [...extents] };
+  const origin: Box = { min: new Array(RANKS).fill(0), max: [...extents] };
   // One shared array for the full tile, so that equal shape pairs are found by identity below.
   const full: Box[] = [origin];
   // Timeloop 019f107 (OperationSpace::SaveAndSubtractIfSameStride, on for cnn-layer) subtracts the
   // previous tile only while the tile's translation repeats the previous one; otherwise it delivers
   // the whole tile. Before a step of loop k > 0 the previous translation is always moves[0].
+  // NOTE: the grouped shape is treated the same. Whether Timeloop applies this rule to a custom
+  // problem shape has not been checked against timeloop-model.
   const shapes = steps.map((_, index) => {
     if (index === 0) return alwaysFull ? full : deltaShape(origin, moves[0]);
     if (alwaysFull) return full;

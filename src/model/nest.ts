@@ -3,7 +3,7 @@
 // dropped and a placeholder temporal loop where a level has none, so that every level ends on a
 // temporal loop (its storage boundary).
 import type { Mapping } from '../mapping/types.js';
-import type { Dimension } from '../workload/layer.js';
+import { unitFactors, type Dimension } from '../workload/layer.js';
 
 export type SpaceTime = 'time' | 'X' | 'Y';
 
@@ -29,7 +29,7 @@ export function buildNest(mapping: Mapping): Nest {
   const loops: Loop[] = [];
   const boundary: number[] = [];
   const spatial: ([number, number] | undefined)[] = [];
-  const scale: Record<Dimension, number> = { R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1 };
+  const scale: Record<Dimension, number> = unitFactors();
 
   const push = (dim: Dimension, bound: number, spaceTime: SpaceTime, level: number): void => {
     loops.push({ dim, bound, spaceTime, level, step: scale[dim] });
@@ -59,7 +59,7 @@ export function buildNest(mapping: Mapping): Nest {
 
 /** Operation-space extent per dimension of the loops with index 0..last (inclusive). */
 export function extentsUpTo(nest: Nest, last: number): Record<Dimension, number> {
-  const extents: Record<Dimension, number> = { R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1 };
+  const extents: Record<Dimension, number> = unitFactors();
   for (let index = 0; index <= last; index++) {
     const loop = nest.loops[index];
     extents[loop.dim] *= loop.bound;

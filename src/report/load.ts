@@ -1,6 +1,8 @@
 // Builds ReportData from a results database. Anything that would give an empty or misleading page
 // (not a database, a wrong schema, no sweep, no finished job) is an InputError of one line.
 import { InputError } from '../input-error.js';
+import type { Layer } from '../workload/layer.js';
+import { parseStoredLayer } from '../workload/stored-layer.js';
 import { openStore, type Db } from '../store/open.js';
 import type { ObjectiveName } from '../store/pareto.js';
 import {
@@ -32,15 +34,15 @@ export interface ReportOptions {
 
 /** Formats a stored layer shape the way Timeloop names its dimensions; strides, dilations and groups only when not 1. */
 export function formatShape(shapeJson: string): string {
-  const shape = JSON.parse(shapeJson) as Record<string, number | undefined>;
-  const parts = ['R', 'S', 'P', 'Q', 'C', 'K', 'N'].map((dimension) => `${dimension}${shape[dimension] ?? '?'}`);
+  const shape = parseStoredLayer(shapeJson) as Partial<Record<keyof Layer, number>>;
+  const parts = (['R', 'S', 'P', 'Q', 'C', 'K', 'N'] as const).map((dimension) => `${dimension}${shape[dimension] ?? '?'}`);
   const pair = (name: string, w: number | undefined, h: number | undefined) => {
     if ((w ?? 1) === 1 && (h ?? 1) === 1) return;
     parts.push(w === h ? `${name} ${w}` : `${name} ${w ?? 1}×${h ?? 1}`);
   };
   pair('stride', shape.Wstride, shape.Hstride);
   pair('dilation', shape.Wdilation, shape.Hdilation);
-  if ((shape.groups ?? 1) !== 1) parts.push(`groups ${shape.groups}`);
+  if ((shape.G ?? 1) !== 1) parts.push(`groups ${shape.G}`);
   return parts.join(' ');
 }
 

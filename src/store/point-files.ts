@@ -7,6 +7,7 @@ import { InputError } from '../input-error.js';
 import { padLayer } from '../mappers/index.js';
 import type { GridValue } from '../sweep/spec.js';
 import type { Layer } from '../workload/layer.js';
+import { parseStoredLayer } from '../workload/stored-layer.js';
 import type { Db } from './open.js';
 import { layerResults, sweepSettings, type SweepRow } from './queries.js';
 
@@ -64,7 +65,7 @@ export function pointInputs(db: Db, sweep: SweepRow, pointIndex: number, dbPath:
   for (const { network, position, name, repeats, shapeJson, ...job } of rows) {
     let shape = shapes.get(job.layerKey);
     if (shape === undefined) {
-      const layer = JSON.parse(shapeJson) as Layer;
+      const layer = parseStoredLayer(shapeJson);
       const source = sources.get(job.layerKey);
       shape = { ...job, layer: padded ? padLayer(layer) : layer, mappingFromSweep: source?.mappingFromSweep ?? null, mappingFromPoint: source?.mappingFromPoint ?? null, positions: [] };
       shapes.set(job.layerKey, shape);

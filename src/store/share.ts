@@ -15,6 +15,7 @@ import { shareMappings, type SharedMapping, type SharingJob } from '../sweep/nei
 import type { GridValue } from '../sweep/spec.js';
 import { hasSharedMappings, sweepSettings } from './queries.js';
 import type { Layer } from '../workload/layer.js';
+import { parseStoredLayer } from '../workload/stored-layer.js';
 import type { Db } from './open.js';
 import { sweepsSharingJobs, updateNetworkResults } from './write.js';
 
@@ -129,7 +130,7 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
     ORDER BY dp.point_index, pj.layer_key`).all(sweepId) as JobRow[];
   const layers = new Map(
     (db.prepare('SELECT DISTINCT layer_key, shape_json FROM layers WHERE sweep_id = ?').raw().all(sweepId) as [string, string][]).map(([key, shape]) => {
-      const layer = JSON.parse(shape) as Layer;
+      const layer = parseStoredLayer(shape);
       return [key, padded ? padLayer(layer) : layer];
     }),
   );

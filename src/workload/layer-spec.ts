@@ -5,20 +5,20 @@ import type { Layer } from './layer.js';
  * A layer as a user or a network table writes it. Missing fields default to 1. `C` and `K` are
  * the total input and output channels of the layer; `groups` must divide both.
  */
-export type LayerSpec = Partial<Omit<Layer, 'groups'>> & { groups?: number };
+export type LayerSpec = Partial<Omit<Layer, 'G'>> & { groups?: number };
 
-/** Fields of Layer that must be positive integers, in Timeloop's order. */
-export const LAYER_FIELDS = [
+/** Fields of a LayerSpec that must be positive integers. */
+const SPEC_FIELDS = [
   'R', 'S', 'P', 'Q', 'C', 'K', 'N', 'Wstride', 'Hstride', 'Wdilation', 'Hdilation', 'groups',
-] as const satisfies readonly (keyof Layer)[];
+] as const;
 
 /**
- * Build a Layer, folding groups into C: the result has C per group and K total, as Timeloop
- * models a grouped convolution. Throws RangeError on a value that is not a positive integer or
- * on groups that do not divide C and K; parsers check user input first and raise InputError.
+ * Builds a Layer with G = groups and C and K divided by it, so that they count one group's
+ * channels. Throws RangeError on a value that is not a positive integer or on groups that do not
+ * divide C and K. Parsers check user input first and raise InputError.
  */
 export function createLayer(spec: LayerSpec): Layer {
-  const total: Layer = {
+  const total = {
     R: spec.R ?? 1,
     S: spec.S ?? 1,
     P: spec.P ?? 1,
@@ -33,7 +33,7 @@ export function createLayer(spec: LayerSpec): Layer {
     groups: spec.groups ?? 1,
   };
 
-  for (const field of LAYER_FIELDS) {
+  for (const field of SPEC_FIELDS) {
     const value = total[field];
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`layer field ${field} must be a positive integer, got ${value}`);
@@ -43,13 +43,16 @@ export function createLayer(spec: LayerSpec): Layer {
     throw new RangeError(`groups = ${total.groups} must divide C = ${total.C} and K = ${total.K}`);
   }
 
-  return { ...total, C: total.C / total.groups };
+  const { groups, ...dimensions } = total;
+  return { ...dimensions, C: total.C / groups, K: total.K / groups, G: groups };
 }
 
 /**
  * Builds a canonical string for a layer's shape. Two layers with the same key do the same work
  * on the same data. A stride whose output dimension is 1, and a dilation whose filter dimension is 1,
- * is written as 1, because neither then changes the input footprint.
+ * is written as 1, because neither then changes the input footprint. A grouped layer's key ends in
+ * `_Gdim` and its group count, never in `_G` and a count above 1. Results stored under such `_G`
+ * keys count K over all groups and undercount Inputs, so they must not be reused.
  */
 export function layerKey(layer: Layer): string {
   const wstride = layer.P === 1 ? 1 : layer.Wstride;
@@ -58,6 +61,6 @@ export function layerKey(layer: Layer): string {
   const hdilation = layer.S === 1 ? 1 : layer.Hdilation;
   return (
     `R${layer.R}_S${layer.S}_P${layer.P}_Q${layer.Q}_C${layer.C}_K${layer.K}_N${layer.N}` +
-    `_Ws${wstride}_Hs${hstride}_Wd${wdilation}_Hd${hdilation}_G${layer.groups}`
+    `_Ws${wstride}_Hs${hstride}_Wd${wdilation}_Hd${hdilation}_${layer.G === 1 ? 'G' : 'Gdim'}${layer.G}`
   );
 }

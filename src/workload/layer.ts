@@ -1,7 +1,12 @@
-// Timeloop's 7-D convolution layer and its three data spaces.
+// The convolution layer as Timeloop's cnn-layer shape with groups added as an eighth dimension,
+// and its three data spaces.
 
-/** Problem dimensions in Timeloop's order: filter width/height, output width/height, input and output channels, batch. */
-export const DIMENSIONS = ['R', 'S', 'P', 'Q', 'C', 'K', 'N'] as const;
+/**
+ * Problem dimensions: filter width/height, output width/height, input and output channels per
+ * group, batch, and groups. G comes last so that a Timeloop permutation that omits it, as every
+ * cnn-layer permutation does, leaves it outermost.
+ */
+export const DIMENSIONS = ['R', 'S', 'P', 'Q', 'C', 'K', 'N', 'G'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const DATA_SPACES = ['Weights', 'Inputs', 'Outputs'] as const;
@@ -11,11 +16,10 @@ export type DataSpace = (typeof DATA_SPACES)[number];
 export type Factors = Record<Dimension, number>;
 
 /**
- * One convolution layer. A grouped convolution is stored as Timeloop models it: `C` is the input
- * channel count per group and `K` counts all output channels, so the MAC count is exact but the
- * Inputs tensor holds only `C` channels. A GEMM is R = S = P = 1.
- * TODO: model groups as a dimension of its own, which all three data spaces project onto, so that
- * the Inputs of grouped layers are exact.
+ * One convolution layer. `C` and `K` count the channels of one group, and `G` counts the groups
+ * (1 for an ordinary convolution, the channel count for a depthwise one). Every data space is
+ * indexed by G, so output channel k of group g reads only the input channels of group g.
+ * A GEMM is R = S = P = 1.
  */
 export interface Layer {
   R: number;
@@ -25,19 +29,18 @@ export interface Layer {
   C: number;
   K: number;
   N: number;
+  G: number;
   Wstride: number;
   Hstride: number;
   Wdilation: number;
   Hdilation: number;
-  /** Groups of the original layer, already folded into C; 1 for an ordinary convolution. */
-  groups: number;
 }
 
 /** Dimensions that index each data space. Inputs' W and H coordinates come from (P, R) and (Q, S). */
 export const DATA_SPACE_DIMENSIONS: Record<DataSpace, readonly Dimension[]> = {
-  Weights: ['R', 'S', 'C', 'K'],
-  Inputs: ['R', 'S', 'P', 'Q', 'C', 'N'],
-  Outputs: ['P', 'Q', 'K', 'N'],
+  Weights: ['R', 'S', 'C', 'K', 'G'],
+  Inputs: ['R', 'S', 'P', 'Q', 'C', 'N', 'G'],
+  Outputs: ['P', 'Q', 'K', 'N', 'G'],
 };
 
 export function isRelevant(dataSpace: DataSpace, dimension: Dimension): boolean {
@@ -45,11 +48,11 @@ export function isRelevant(dataSpace: DataSpace, dimension: Dimension): boolean 
 }
 
 export function layerFactors(layer: Layer): Factors {
-  return { R: layer.R, S: layer.S, P: layer.P, Q: layer.Q, C: layer.C, K: layer.K, N: layer.N };
+  return { R: layer.R, S: layer.S, P: layer.P, Q: layer.Q, C: layer.C, K: layer.K, N: layer.N, G: layer.G };
 }
 
 export function macCount(layer: Layer): number {
-  return layer.R * layer.S * layer.P * layer.Q * layer.C * layer.K * layer.N;
+  return layer.R * layer.S * layer.P * layer.Q * layer.C * layer.K * layer.N * layer.G;
 }
 
 /** Input width W = (P-1)·Wstride + (R-1)·Wdilation + 1, a bounding box even when stride exceeds the kernel. */
@@ -65,14 +68,14 @@ export function inputHeight(layer: Layer): number {
 export function dataSpaceSize(layer: Layer, dataSpace: DataSpace): number {
   switch (dataSpace) {
     case 'Weights':
-      return layer.R * layer.S * layer.C * layer.K;
+      return layer.G * layer.R * layer.S * layer.C * layer.K;
     case 'Inputs':
-      return layer.N * layer.C * inputWidth(layer) * inputHeight(layer);
+      return layer.N * layer.G * layer.C * inputWidth(layer) * inputHeight(layer);
     case 'Outputs':
-      return layer.N * layer.K * layer.P * layer.Q;
+      return layer.N * layer.G * layer.K * layer.P * layer.Q;
   }
 }
 
 export function unitFactors(): Factors {
-  return { R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1 };
+  return { R: 1, S: 1, P: 1, Q: 1, C: 1, K: 1, N: 1, G: 1 };
 }

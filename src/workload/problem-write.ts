@@ -2,15 +2,16 @@
 // maps, so that the mapping and its problem can be evaluated together.
 import { stringify } from 'yaml';
 
+import { groupedShapeYaml } from './grouped-shape.js';
 import type { Layer } from './layer.js';
 
 /**
- * Writes `layer` in the flat layout (`problem: {R: ..., shape: cnn-layer}`) that timeloop-model and
- * parseProblem read. A grouped layer is written as Timeloop models it, with C per group and no G,
- * so a padded K need not be a multiple of the group count.
+ * Writes `layer` as a problem file that timeloop-model and parseProblem read. A layer with G = 1
+ * is written in the flat cnn-layer layout (`problem: {R: ..., shape: cnn-layer}`). A grouped layer
+ * declares the grouped shape inline, since cnn-layer has no G, and gives C and K per group.
  */
 export function writeProblemYaml(layer: Layer): string {
-  const problem: Record<string, number | string> = {
+  const dimensions = {
     R: layer.R,
     S: layer.S,
     P: layer.P,
@@ -22,7 +23,13 @@ export function writeProblemYaml(layer: Layer): string {
     Hstride: layer.Hstride,
     Wdilation: layer.Wdilation,
     Hdilation: layer.Hdilation,
-    shape: 'cnn-layer',
   };
-  return stringify({ problem });
+  if (layer.G === 1) return stringify({ problem: { ...dimensions, shape: 'cnn-layer' } });
+
+  const instance = stringify({ instance: { ...dimensions, G: layer.G } })
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => `  ${line}\n`)
+    .join('');
+  return `problem:\n${groupedShapeYaml('  ')}${instance}`;
 }

@@ -4,11 +4,13 @@
 //   flat:   problem: {R: 3, S: 3, P: 56, ..., Wstride: 1, shape: cnn-layer}   (CoSA, Timeloop ≤ 0.3)
 //   nested: problem: {shape: cnn-layer | {name: ...}, instance: {R: 3, ...}}  (Timeloop ≥ 0.3)
 // Missing dimensions, strides and dilations default to 1. `M` is Timeloop's other name for `K`.
-// `G` is the group count of a grouped or depthwise convolution. With `G`, `C` and `K` are the
-// layer's total channels and the Layer keeps C / G channels per group (see layer.ts).
-// `shape` must name Timeloop's cnn-layer shape, the only one modelled.
+// `G` is the group count of a grouped or depthwise convolution. Under cnn-layer, which has no G,
+// `C` and `K` are the layer's total channels and the Layer keeps C / G and K / G per group.
+// `shape` must be Timeloop's cnn-layer or the grouped shape that writeProblemYaml declares, whose
+// instance gives `C` and `K` per group, as its projections read them.
 import { macCount, type Layer } from './layer.js';
 import { InputError } from '../input-error.js';
+import { declaresGroups, GROUPED_SHAPE_NAME, isGroupedShape } from './grouped-shape.js';
 import { createLayer, layerKey, type LayerSpec } from './layer-spec.js';
 import { nearestName, unknownNameHint } from './spelling.js';
 import { isYamlMap, parseYamlText, readTextFile, type YamlMap } from './yaml-input.js';
@@ -66,16 +68,25 @@ export function parseNamedProblem(text: string, file: string): NamedLayer {
 /** Timeloop's name of the 7-D convolution shape; `cnn_layer` and other letter cases are read as it. */
 const CNN_LAYER = 'cnn-layer';
 
+/** Channel counts of an instance: totals under cnn-layer, per group under the grouped shape. */
+type ChannelCounts = 'total' | 'perGroup';
+
 /**
  * Checks `shape`: a name (`shape: cnn-layer`, Timeloop's file problem-shapes/cnn-layer.yaml) or an
  * inline description whose `name` is the shape's (`name: CNN-Layer` in that file). Without it,
- * Timeloop also assumes cnn-layer.
+ * Timeloop also assumes cnn-layer. An inline shape that declares a G dimension must be the
+ * grouped shape (see grouped-shape.ts).
  */
-function checkShape(problem: YamlMap, file: string): void {
+function checkShape(problem: YamlMap, file: string): ChannelCounts {
   const shape = problem.shape;
-  if (shape === undefined) return;
+  if (shape === undefined) return 'total';
 
   const inline = isYamlMap(shape);
+  if (inline && declaresGroups(shape)) {
+    if (isGroupedShape(shape)) return 'perGroup';
+    const hint = `declares G but differs from the ${GROUPED_SHAPE_NAME} shape this model writes: its dimensions must be R S P Q C K N G and its data spaces Weights [G, C, K, R, S], Inputs [N, G, C, W, H], Outputs [N, G, K, Q, P]`;
+    throw new InputError(file, 'problem.shape', undefined, hint);
+  }
   const name = inline ? shape.name : shape;
   const field = inline ? 'problem.shape.name' : 'problem.shape';
   if (typeof name !== 'string') {
@@ -83,7 +94,7 @@ function checkShape(problem: YamlMap, file: string): void {
     throw new InputError(file, field, name, `${problem}must be the shape name ${CNN_LAYER}, the only problem shape this model supports`);
   }
   const normalized = name.trim().toLowerCase().replace(/_/g, '-');
-  if (normalized === CNN_LAYER) return;
+  if (normalized === CNN_LAYER) return 'total';
 
   const suggestion = nearestName(normalized, [CNN_LAYER]) === undefined ? '' : `did you mean ${CNN_LAYER}? `;
   throw new InputError(file, field, name, `unknown problem shape; ${suggestion}this model supports only ${CNN_LAYER} (a GEMM is a cnn-layer with R = S = P = 1)`);
@@ -91,8 +102,8 @@ function checkShape(problem: YamlMap, file: string): void {
 
 function parseFlat(problem: YamlMap, file: string): NamedLayer {
   checkKeys(problem, FLAT_KEYS, file, 'problem');
-  checkShape(problem, file);
-  return { name: readName(problem, file), layer: readInstance(problem, file, 'problem') };
+  const channels = checkShape(problem, file);
+  return { name: readName(problem, file), layer: readInstance(problem, file, 'problem', channels) };
 }
 
 function parseNested(problem: YamlMap, file: string): NamedLayer {
@@ -103,14 +114,14 @@ function parseNested(problem: YamlMap, file: string): NamedLayer {
     }
   }
   checkKeys(problem, NESTED_KEYS, file, 'problem');
-  checkShape(problem, file);
+  const channels = checkShape(problem, file);
 
   const instance = problem.instance;
   if (!isYamlMap(instance)) {
     throw new InputError(file, 'problem.instance', instance, 'must be a mapping of dimensions such as R: 3');
   }
   checkKeys(instance, INSTANCE_KEYS, file, 'problem.instance');
-  return { name: readName(problem, file), layer: readInstance(instance, file, 'problem.instance') };
+  return { name: readName(problem, file), layer: readInstance(instance, file, 'problem.instance', channels) };
 }
 
 function checkKeys(map: YamlMap, valid: readonly string[], file: string, path: string): void {
@@ -130,7 +141,7 @@ function readName(problem: YamlMap, file: string): string | undefined {
   return name;
 }
 
-function readInstance(instance: YamlMap, file: string, path: string): Layer {
+function readInstance(instance: YamlMap, file: string, path: string, channels: ChannelCounts): Layer {
   const spec: LayerSpec = {};
   for (const key of ['R', 'S', 'P', 'Q', 'C', 'N'] as const) {
     spec[key] = readPositiveInteger(instance, key, file, path);
@@ -142,8 +153,12 @@ function readInstance(instance: YamlMap, file: string, path: string): Layer {
   spec.groups = readPositiveInteger(instance, 'G', file, path);
 
   const groups = spec.groups ?? 1;
-  const channels = { C: spec.C ?? 1, K: spec.K ?? 1 };
-  for (const [field, count] of Object.entries(channels)) {
+  if (channels === 'perGroup') {
+    spec.C = (spec.C ?? 1) * groups;
+    spec.K = (spec.K ?? 1) * groups;
+  }
+  const totals = { C: spec.C ?? 1, K: spec.K ?? 1 };
+  for (const [field, count] of Object.entries(totals)) {
     if (count % groups !== 0) {
       const hint = `must divide ${field} = ${count} (C and K are the layer's total channels)`;
       throw new InputError(file, `${path}.G`, groups, hint);
@@ -154,7 +169,7 @@ function readInstance(instance: YamlMap, file: string, path: string): Layer {
   const macs = macCount(layer);
   if (macs > Number.MAX_SAFE_INTEGER) {
     // The double product is rounded, so the message gives the exact one.
-    const exact = [layer.R, layer.S, layer.P, layer.Q, layer.C, layer.K, layer.N].reduce((product, dimension) => product * BigInt(dimension), 1n);
+    const exact = [layer.R, layer.S, layer.P, layer.Q, layer.C, layer.K, layer.N, layer.G].reduce((product, dimension) => product * BigInt(dimension), 1n);
     throw new InputError(file, path, `${exact} MACs`, 'the product of the dimensions exceeds 2^53, so counts would not be exact; give the dimensions of a real layer');
   }
   return layer;

@@ -175,7 +175,7 @@ function drawMapping(rng: Rng, arch: Architecture, layer: Layer, keep: KeepPatte
   const groups = primeGroups(layer);
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     const placement = groups.map((group) => randomComposition(group.count, slots.length, rng));
-    const mapping = placementToMapping(slots, groups, placement, arch.levels.map(() => shuffledDimensions(rng)), keep);
+    const mapping = placementToMapping(slots, groups, placement, arch.levels.map(() => shuffledDimensions(rng, layer.G > 1)), keep);
     if (mapping !== undefined && (allowInvalid || evaluate(arch, layer, mapping).ok)) return mapping;
   }
   return undefined;

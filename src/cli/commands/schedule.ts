@@ -146,7 +146,9 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   }
   if (schedule.padded_layer !== undefined) {
     const padded = schedule.padded_layer;
-    process.stdout.write(`padded layer: ${DIMENSIONS.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}\n`);
+    // G is shown only for grouped layers, whose other figures count one group.
+    const shown = DIMENSIONS.filter((dimension) => dimension !== 'G' || padded.G > 1);
+    process.stdout.write(`padded layer: ${shown.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}\n`);
     process.stdout.write(`${formatPaddedMacs(macCount(layer), macCount(padded), result.evaluation.utilization)}\n`);
   }
   process.stdout.write(`${printLoopNest(arch, result.mapping, tileSizesOf(arch, result.evaluation))}\n`);

@@ -16,6 +16,7 @@ export function logTileTerms(program: Program, dataSpace: DataSpace, level: numb
   }
   return sumTerms(
     logExtent(program, 'N', level),
+    logExtent(program, 'G', level),
     logExtent(program, 'C', level),
     [[windowColumn(program, level, 'W'), 1]],
     [[windowColumn(program, level, 'H'), 1]],

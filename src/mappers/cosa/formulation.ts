@@ -60,7 +60,7 @@ export function buildProgram(
       for (const dataSpace of DATA_SPACES) {
         if (!keep[index][dataSpace]) continue;
         // Inputs count their P Q extents rather than the window, whose variable has no upper bound.
-        const dimensions = dataSpace === 'Inputs' ? (['N', 'C', 'P', 'Q'] as const) : relevantDimensions(dataSpace);
+        const dimensions = dataSpace === 'Inputs' ? (['N', 'G', 'C', 'P', 'Q'] as const) : relevantDimensions(dataSpace);
         for (const dimension of dimensions) {
           for (const [column, coefficient] of logExtent(program, dimension, index)) model.addCost(column, -weights.utilization * coefficient);
         }

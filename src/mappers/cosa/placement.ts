@@ -124,9 +124,9 @@ function addActivity(program: Program): void {
 
 /**
  * At most one data space per level gets its irrelevant loops innermost. The dimensions irrelevant
- * to Weights (P Q N), Inputs (K) and Outputs (R S C) are disjoint, so once one data space's block
- * is innermost every other data space meets a relevant loop first: one choice per level covers
- * every order that differs in this program's traffic.
+ * to Weights (P Q N), Inputs (K) and Outputs (R S C) are disjoint, and G is relevant to all. So
+ * once one data space's block is innermost every other data space meets a relevant loop first:
+ * one choice per level covers every order that differs in this program's traffic.
  */
 function addReuseChoice(program: Program): void {
   const { model } = program;

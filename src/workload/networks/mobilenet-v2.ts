@@ -1,5 +1,5 @@
 // MobileNet-V2 (width 1.0) at 224x224, as torchvision builds it. Depthwise convolutions are
-// grouped convolutions with groups = channels, so each Layer has C = 1.
+// grouped convolutions with groups = channels, so each Layer has C = K = 1 and G = channels.
 import { conv, gemm, mergeIdentical } from './build.js';
 import type { Network, NetworkLayer } from './types.js';
 
