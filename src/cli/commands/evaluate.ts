@@ -11,7 +11,7 @@ import { checkFactorProducts, zeroFactorNote } from '../../mapping/validate.js';
 import { evaluate } from '../../model/evaluate.js';
 import type { EvaluationResult } from '../../model/types.js';
 import { loadProblem } from '../../workload/problem.js';
-import { areasFromLibraryNote, groupedLayersNote, printNotes } from '../input-notes.js';
+import { areasFromLibraryNote, printNotes } from '../input-notes.js';
 import { readTextFile } from '../../workload/yaml-input.js';
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
 import { formatAccessTable, formatTotals } from '../evaluation-text.js';
@@ -62,7 +62,7 @@ export function registerEvaluateCommand(program: Command): void {
 async function evaluateCommand(options: EvaluateOptions): Promise<number> {
   const arch = await loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = await loadProblem(options.problem);
-  printNotes(groupedLayersNote([{ name: options.problem, layer }]), options.ert === undefined ? undefined : areasFromLibraryNote(options.ert));
+  printNotes(options.ert === undefined ? undefined : areasFromLibraryNote(options.ert));
   const defaultKeep = options.mapspace === undefined ? undefined : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
   const zeroFactors: ZeroFactor[] = [];
   const mapping = parseMapping(readTextFile(options.mapping), options.mapping, arch, layer, { defaultKeep, zeroFactors });

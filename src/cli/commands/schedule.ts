@@ -17,7 +17,7 @@ import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
 import { writeMappingYaml } from '../../mapping/write.js';
 import { DIMENSIONS, macCount, type Layer } from '../../workload/layer.js';
 import { loadProblem } from '../../workload/problem.js';
-import { areasFromLibraryNote, groupedLayersNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
+import { areasFromLibraryNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
 import { writeProblemYaml } from '../../workload/problem-write.js';
 import { readTextFile } from '../../workload/yaml-input.js';
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../errors.js';
@@ -114,7 +114,6 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
 
   const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
   printNotes(
-    groupedLayersNote([{ name: options.problem, layer }]),
     options.ert === undefined ? undefined : areasFromLibraryNote(options.ert),
     options.mapspace === undefined ? undefined : unappliedConstraintsWarning(options.mapspace),
   );

@@ -19,7 +19,7 @@ import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 import { formatShareSummary } from './share-format.js';
-import { areasFromLibraryNote, groupedLayersNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
+import { areasFromLibraryNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
 
 export interface SweepRunOptions {
   db?: string;
@@ -83,7 +83,6 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${countOf(spec.networks.length, 'network')}\n`);
   }
   const fullPlan = planSweep(spec);
-  printNotes(groupedLayersNote(fullPlan.layers.map((entry) => ({ name: `${entry.network} ${entry.name}`, layer: entry.layer }))));
   const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
   const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
   const dbPath = options.db ?? resolve('results', dbName);
