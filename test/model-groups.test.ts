@@ -66,8 +66,8 @@ function stats(result: Evaluation, level: string, dataSpace: DataSpace): DataSpa
 
 describe('a depthwise layer', () => {
   // R = S = 3, P = Q = 4, one input and one output channel per group, G = 8. The problem file
-  // gives C and K as totals, as cnn-layer files do. Buffer holds one 3x3 window, GB one group's
-  // 6x6 input plane (steps P innermost, then Q), DRAM steps the groups.
+  // gives C and K as totals, as cnn-layer files do. Buffer keeps one 3x3 window and GB one group's
+  // 6x6 input plane (it steps P innermost, then Q). DRAM steps the groups.
   const result = evaluateValid(
     BUFFER_GB_DRAM,
     'R: 3, S: 3, P: 4, Q: 4, C: 8, K: 8, G: 8',
@@ -84,8 +84,8 @@ describe('a depthwise layer', () => {
   });
 
   it('holds each group its own Inputs', () => {
-    // Input plane W = H = (4-1) + (3-1) + 1 = 6, so the tensor is 6·6·8 = 288 words; GB holds one
-    // group's 36 and is filled once per group: 8·36 = 288, read once from DRAM.
+    // Input plane W = H = (4-1) + (3-1) + 1 = 6, so the tensor is 6·6·8 = 288 words. GB keeps one
+    // group's 36 words and is filled once per group: 8·36 = 288, each read once from DRAM.
     expect(stats(result, 'DRAM', 'Inputs').utilized_capacity).toBe(288);
     expect(stats(result, 'GB', 'Inputs').utilized_capacity).toBe(36);
     expect(stats(result, 'GB', 'Inputs').fills_per_instance).toBe(288);
@@ -101,7 +101,7 @@ describe('a depthwise layer', () => {
   });
 
   it('keeps each group its own Weights and Outputs', () => {
-    // Weights: 3·3 per group; P and Q steps reuse them, each G step fills the next 9: 8·9 = 72.
+    // Weights: 3·3 per group. P and Q steps reuse them, and each G step fills the next 9: 8·9 = 72.
     expect(stats(result, 'Buffer', 'Weights').utilized_capacity).toBe(9);
     expect(stats(result, 'Buffer', 'Weights').fills_per_instance).toBe(72);
     expect(stats(result, 'DRAM', 'Weights').utilized_capacity).toBe(72);
@@ -112,8 +112,8 @@ describe('a depthwise layer', () => {
 });
 
 describe('a spatial G loop', () => {
-  // Reg holds C4 of one output channel; GB steps K4 and spreads a loop over the 2 Regs. The same
-  // Inputs and Weights counts per Reg; what GB reads tells whether it multicasts.
+  // Reg keeps C4 of one output channel. GB steps K4 and spreads a loop over the 2 Regs. Each Reg
+  // fills the same Inputs in both tests, so what GB reads shows whether it multicasts.
   const mapping = (spatial: string, order: string) => `mapping:
     - {target: Reg, type: temporal, factors: C4, permutation: CKRSPQNG}
     - {target: GB, type: spatial, factors: ${spatial}, permutation: ${order}}
@@ -121,8 +121,8 @@ describe('a spatial G loop', () => {
 
   it('does not multicast Inputs or Weights across groups', () => {
     // G = 2 with C = K = 4 per group, G2 across the Regs. Each Reg reads its own group's 4 Inputs
-    // once (K does not move them): 4 fills per Reg, and GB reads 2·4 = 8, no multicast. Weights:
-    // each Reg fills 4 per K step, 16; GB reads 2·16 = 32, the whole tensor (2·4·4).
+    // once (K does not move them), so 4 fills per Reg and GB reads 2·4 = 8: no multicast. Weights:
+    // each Reg fills 4 per K step, 16 in all. GB reads 2·16 = 32, the whole tensor (2·4·4).
     const result = evaluateValid(TWO_PES, 'C: 8, K: 8, G: 2', mapping('G2', 'GCKRSPQN'));
     expect(result.macc_count).toBe(32);
     expect(result.arithmetic.utilized_instances).toBe(2);
@@ -131,7 +131,7 @@ describe('a spatial G loop', () => {
     expect(stats(result, 'GB', 'Inputs').reads_per_instance).toBe(8);
     expect(stats(result, 'Reg', 'Weights').fills_per_instance).toBe(16);
     expect(stats(result, 'GB', 'Weights').reads_per_instance).toBe(32);
-    // Outputs: each Reg takes 4 updates (C4) per output channel, 16, and sends 4 to GB.
+    // Outputs: each Reg completes one output per K step, so GB receives 2·4 = 8 updates.
     expect(stats(result, 'GB', 'Outputs').updates_per_instance).toBe(8);
   });
 
