@@ -1,5 +1,5 @@
-// Mapping and problem files of layers with and without groups: what is written for G = 1 stays
-// cnn-layer's, and what is written for G > 1 declares the G dimension and reads back.
+// Mapping files, problem files and stored shapes of layers with and without groups. What is
+// written for G = 1 stays cnn-layer's, and what is written for G > 1 declares G and reads back.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -10,6 +10,7 @@ import { evaluate } from '../src/model/evaluate.js';
 import { createLayer, layerKey } from '../src/workload/layer-spec.js';
 import { parseProblem } from '../src/workload/problem.js';
 import { writeProblemYaml } from '../src/workload/problem-write.js';
+import { parseStoredLayer } from '../src/workload/stored-layer.js';
 
 const ERT = `
 ERT:
@@ -129,5 +130,18 @@ describe('layer keys with groups', () => {
   it('gives a grouped layer a key of its own', () => {
     const layer = createLayer({ R: 3, S: 3, P: 14, Q: 14, C: 32, K: 32, groups: 32 });
     expect(layerKey(layer)).toBe('R3_S3_P14_Q14_C1_K1_N1_Ws1_Hs1_Wd1_Hd1_Gdim32');
+  });
+});
+
+describe('stored layer shapes', () => {
+  it('reads a shape with G as it is', () => {
+    const layer = createLayer({ C: 32, K: 64, groups: 4 });
+    expect(parseStoredLayer(JSON.stringify(layer))).toEqual(layer);
+  });
+
+  it('converts a shape with groups and K over all groups', () => {
+    // Stored as C per group and K over all groups, without G.
+    const stored = { R: 3, S: 3, P: 14, Q: 14, C: 1, K: 32, N: 1, Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, groups: 32 };
+    expect(parseStoredLayer(JSON.stringify(stored))).toEqual(createLayer({ R: 3, S: 3, P: 14, Q: 14, C: 32, K: 32, groups: 32 }));
   });
 });
