@@ -7,7 +7,7 @@ import { runMapper } from '../src/mappers/index.js';
 import { isBetter } from '../src/mappers/space.js';
 import type { Mapping } from '../src/mapping/types.js';
 import { evaluate } from '../src/model/evaluate.js';
-import { shareMappings, type SharingJob } from '../src/sweep/neighbours.js';
+import { shareMappings, shareMappingSteps, type SharingJob } from '../src/sweep/neighbours.js';
 import type { Layer } from '../src/workload/layer.js';
 import { layerKey } from '../src/workload/problem.js';
 
@@ -58,6 +58,22 @@ describe('shareMappings', async () => {
   const outcome = shareMappings(jobs, GRID, 'edp');
   const byKey = new Map(jobs.map((entry) => [entry.key, entry]));
   const finalMapping = (entry: SharingJob) => outcome.shared.find((shared) => shared.key === entry.key)?.mapping ?? entry.mapping!;
+
+  it('runs in steps with the same outcome', () => {
+    // Six copies of every job along a third axis give 72 jobs, more than one step's worth.
+    const copies = [0, 1, 2, 3, 4, 5];
+    const many = copies.flatMap((copy) => jobs.map((entry) => ({ ...entry, key: `${entry.key} ${copy}`, points: entry.points.map((point) => ({ ...point, copy })) })));
+    const grid = [...GRID, { key: 'copy', values: copies }];
+    const steps = shareMappingSteps(many, grid, 'edp');
+    let yields = 0;
+    let step = steps.next();
+    while (step.done !== true) {
+      yields++;
+      step = steps.next();
+    }
+    expect(yields).toBeGreaterThan(2);
+    expect(step.value).toEqual(shareMappings(many, grid, 'edp'));
+  });
 
   it('improves jobs to better valid mappings', () => {
     expect(outcome.shared.length).toBeGreaterThan(0);

@@ -171,6 +171,22 @@ describe('shared mappings in a stored sweep', () => {
     }
   });
 
+  it('shares nothing once stopped', async () => {
+    const path = join(dir, 'stopped.sqlite');
+    copyFileSync(ownDb, path);
+    const db = openStore(path);
+    try {
+      const stopped = await shareSweepMappings(db, 1, AbortSignal.abort());
+      expect(stopped.evaluations).toBe(0);
+      expect(db.prepare('SELECT COUNT(*) FROM shared_mappings').pluck().get()).toBe(0);
+
+      const finished = await shareSweepMappings(db, 1, new AbortController().signal);
+      expect(finished.improved).toBe(shared.shared!.improved);
+    } finally {
+      db.close();
+    }
+  });
+
   it('rescues a failed job', async () => {
     const path = join(dir, 'rescue.sqlite');
     copyFileSync(ownDb, path);

@@ -11,7 +11,7 @@ import type { Objective } from '../mappers/types.js';
 import { parseMapping } from '../mapping/parse.js';
 import type { Mapping } from '../mapping/types.js';
 import { writeMappingYaml } from '../mapping/write.js';
-import { shareMappings, type SharedMapping, type SharingJob } from '../sweep/neighbours.js';
+import { shareMappingSteps, type SharedMapping, type SharingJob } from '../sweep/neighbours.js';
 import type { GridValue } from '../sweep/spec.js';
 import { hasSharedMappings, sweepSettings } from './queries.js';
 import type { Layer } from '../workload/layer.js';
@@ -50,23 +50,27 @@ interface JobRow {
  * Shares mappings between the neighbouring design points of sweep `sweepId` and rebuilds the
  * network results of every sweep whose jobs changed. A failed job takes a neighbour's mapping
  * when the cost model accepts it. Jobs already improved keep their record of what their own
- * mapper found. Layer shapes are done one at a time with a return to the event loop in between,
- * so that `signal` (Ctrl-C) can stop a long exchange. The jobs of the shapes done and the network
+ * mapper found. The work returns to the event loop about every BREAK_INTERVAL_MS, so that
+ * `signal` (Ctrl-C) stops a long exchange within about that time. Layer shapes are done one at a
+ * time, and a shape stopped part-way is dropped. The jobs of the shapes done and the network
  * results are then written in one transaction, so the totals always match the jobs.
  */
 export async function shareSweepMappings(db: Db, sweepId: number, signal?: AbortSignal): Promise<ShareSummary> {
   const start = performance.now();
+  const breaks = new EventLoopBreaks(signal);
   const { mapper, grid } = sweepSettings(db, sweepId);
-  const jobs = loadSharingJobs(db, sweepId, mapper.padding === true);
+  const jobs = signal?.aborted === true ? [] : ((await loadSharingJobs(db, sweepId, mapper.padding === true, breaks)) ?? []);
   const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0 };
 
+  // A layer shape stopped part-way contributes nothing, so every shape written was fully shared.
   const shared: SharedMapping[] = [];
   for (const group of groupByLayer(jobs)) {
-    if (signal?.aborted === true) break;
-    const outcome = shareMappings(group, grid, mapper.objective);
-    shared.push(...outcome.shared);
-    summary.evaluations += outcome.evaluations;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    const steps = shareMappingSteps(group, grid, mapper.objective);
+    let step = steps.next();
+    while (step.done !== true && !(breaks.due() && (await breaks.stopRequested()))) step = steps.next();
+    if (step.done !== true) break;
+    shared.push(...step.value.shared);
+    summary.evaluations += step.value.evaluations;
   }
 
   const byKey = new Map(jobs.map((job) => [job.key, job]));
@@ -119,7 +123,7 @@ function groupByLayer(jobs: readonly SharingJob[]): SharingJob[][] {
  * patterns and mappings. A failed job takes part without a mapping when another job of its design
  * point is done, because that job's mapping gives the point's bypass pattern.
  */
-function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[] {
+async function loadSharingJobs(db: Db, sweepId: number, padded: boolean, breaks: EventLoopBreaks): Promise<SharingJob[] | undefined> {
   const rows = db.prepare(`
     SELECT j.key AS key, j.status AS status, dp.id AS pointId, pj.layer_key AS layerKey, dp.parameters_json AS parametersJson,
       dp.architecture_json AS architectureJson, j.cycles AS cycles, j.energy_pj AS energyPJ, j.mapping_yaml AS mappingYaml
@@ -151,6 +155,8 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
 
   const failed: JobRow[] = [];
   for (const row of rows) {
+    // Parsing the stored mappings takes about 1 ms per job.
+    if (breaks.due() && (await breaks.stopRequested())) return undefined;
     if (addedPoint(row)) continue;
     const layer = layers.get(row.layerKey);
     if (layer === undefined) continue;
@@ -180,6 +186,28 @@ function loadSharingJobs(db: Db, sweepId: number, padded: boolean): SharingJob[]
     jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer: layers.get(row.layerKey)!, architecture, points, keep, mapping: undefined, cycles: Infinity, energy_pJ: Infinity });
   }
   return [...jobs.values()];
+}
+
+/** Interval between returns to the event loop, in ms: Ctrl-C is seen within about this time. */
+const BREAK_INTERVAL_MS = 50;
+
+/** Returns to the event loop now and then during a long synchronous computation, so that a stop request is seen. */
+class EventLoopBreaks {
+  private last = performance.now();
+
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  /** True when BREAK_INTERVAL_MS have passed since the last break. */
+  due(): boolean {
+    return performance.now() - this.last >= BREAK_INTERVAL_MS;
+  }
+
+  /** Returns to the event loop once, then returns true when the signal has aborted. */
+  async stopRequested(): Promise<boolean> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+    return this.signal?.aborted === true;
+  }
 }
 
 function architectureOf(row: JobRow, cache: Map<number, Architecture>): Architecture {

@@ -62,6 +62,9 @@ const NEIGHBOUR_SPAN = 4;
 /** Maximum passes; few grids need more to pass a mapping along every axis. */
 const MAX_PASSES = 8;
 
+/** Jobs whose offers are gathered between two yields of shareMappingSteps. */
+const JOBS_PER_STEP = 64;
+
 /**
  * Gives every job the best mapping, by `objective`, among its own and those of its neighbours:
  * the jobs of the same layer shape at design points that differ in one grid value (see
@@ -70,7 +73,19 @@ const MAX_PASSES = 8;
  * Each pass reads the mappings of the pass before, so the outcome does not depend on job order.
  */
 export function shareMappings(jobs: readonly SharingJob[], grid: readonly GridAxis[], objective: Objective): SharingOutcome {
+  const steps = shareMappingSteps(jobs, grid, objective);
+  let step = steps.next();
+  while (step.done !== true) step = steps.next();
+  return step.value;
+}
+
+/**
+ * Runs shareMappings in steps: it yields after every JOBS_PER_STEP jobs, so that a caller can
+ * return to the event loop between steps and stop a long exchange.
+ */
+export function* shareMappingSteps(jobs: readonly SharingJob[], grid: readonly GridAxis[], objective: Objective): Generator<void, SharingOutcome> {
   const neighbours = neighbourLists(jobs, grid);
+  yield;
   const current = jobs.map((job) => ({ mapping: job.mapping, figures: { cycles: job.cycles, energy_pJ: job.energy_pJ }, source: job.key, evaluation: undefined as Evaluation | undefined }));
   let changed = new Set(jobs.map((_, index) => index));
   let evaluations = 0;
@@ -78,7 +93,10 @@ export function shareMappings(jobs: readonly SharingJob[], grid: readonly GridAx
 
   while (changed.size > 0 && passes < MAX_PASSES) {
     passes++;
-    const offers = jobs.map((job, target) => {
+    const offers: ({ from: number; mapping: Mapping; evaluation: Evaluation } | undefined)[] = [];
+    for (let target = 0; target < jobs.length; target++) {
+      if (target % JOBS_PER_STEP === JOBS_PER_STEP - 1) yield;
+      const job = jobs[target];
       let best: { from: number; mapping: Mapping; evaluation: Evaluation } | undefined;
       const tried = new Set<Mapping | undefined>([undefined, current[target].mapping]);
       for (const from of neighbours[target]) {
@@ -91,8 +109,8 @@ export function shareMappings(jobs: readonly SharingJob[], grid: readonly GridAx
         const result = evaluate(job.architecture, job.layer, mapping);
         if (result.ok && isBetter(result, best?.evaluation ?? current[target].figures, objective)) best = { from, mapping, evaluation: result };
       }
-      return best;
-    });
+      offers.push(best);
+    }
 
     changed = new Set();
     offers.forEach((offer, target) => {
