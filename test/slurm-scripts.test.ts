@@ -75,6 +75,14 @@ describe('sweep slurm scripts', () => {
     expect(merge).toContain('#SBATCH --account=proj\n');
   });
 
+  it('notes idle tasks and a large array', async () => {
+    const fixture = makeMergeFixture({ name: 'wide' });
+    const result = await runCli(['sweep', 'slurm', fixture.specPath, '--tasks', '1002', '--out-dir', join(fixture.dir, 'out')], fixture.dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/note: \d+ tasks have no jobs; give --tasks at most \d+/);
+    expect(result.stdout).toContain("note: 1002 tasks exceed Slurm's default MaxArraySize of 1001");
+  });
+
   it('scripts run by bash give the single-run results', async () => {
     const fixture = makeMergeFixture({ name: 'bash' });
     const outDir = join(fixture.dir, 'out');

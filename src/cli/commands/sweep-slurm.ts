@@ -14,6 +14,9 @@ import { loadSweepSpec } from '../../sweep/spec.js';
 import { runAction } from '../errors.js';
 import { countOf } from '../../plural.js';
 
+/** slurm.conf's default MaxArraySize: array task indices run from 0 to one less than it. */
+const SLURM_DEFAULT_MAX_ARRAY_SIZE = 1001;
+
 export interface SweepSlurmOptions {
   tasks: string;
   cpusPerTask: string;
@@ -106,6 +109,9 @@ export function sweepSlurmCommand(specPath: string, extraWords: string[], option
   ];
   const idleTasks = sizes.filter((size) => size === 0).length;
   if (idleTasks > 0) lines.push(`note: ${countOf(idleTasks, 'task has', 'tasks have')} no jobs; give --tasks at most ${plan.jobs.length}`);
+  if (settings.tasks > SLURM_DEFAULT_MAX_ARRAY_SIZE) {
+    lines.push(`note: ${settings.tasks} tasks exceed Slurm's default MaxArraySize of ${SLURM_DEFAULT_MAX_ARRAY_SIZE}; sbatch rejects the array unless your cluster raised it (scontrol show config | grep MaxArraySize)`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 
   if (!options.submit) {
