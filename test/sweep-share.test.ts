@@ -18,6 +18,7 @@ import { runSweep, type RunSummary } from '../src/sweep/runner.js';
 import { shardPlan } from '../src/sweep/shard.js';
 import { loadSweepSpec } from '../src/sweep/spec.js';
 import type { Layer } from '../src/workload/layer.js';
+import { formatShareSummary } from '../src/cli/commands/share-format.js';
 import { runCli } from './sweep-helpers.js';
 
 // Two ResNet-50 layers whose CoSA mappings differed most between neighbouring points of
@@ -281,6 +282,31 @@ function pick(job: { cycles: number; energy_pJ: number }): { cycles: number; ene
 }
 
 describe('shared mappings across sweeps', () => {
+  it('names another sweep whose jobs changed', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'cosa-share-other-'));
+    try {
+      mkdirSync(join(dir2, 'layers'));
+      writeFileSync(join(dir2, 'layers', 'a.yaml'), 'problem: {R: 1, S: 1, P: 14, Q: 14, C: 1024, K: 256, N: 1}\n');
+      writeFileSync(join(dir2, 'layers', 'b.yaml'), 'problem: {R: 1, S: 1, P: 28, Q: 28, C: 512, K: 128, N: 1}\n');
+      writeFileSync(join(dir2, 'share.yaml'), SPEC);
+      writeFileSync(join(dir2, 'subset.yaml'), SPEC.replace('name: share', 'name: subset').replace('[32, 64, 128]', '[64]'));
+      const db = openStore(join(dir2, 'two.sqlite'), { create: true });
+      try {
+        // The subset runs first and keeps its own mappings; the full sweep then improves some of them.
+        await runSweep(planSweep(loadSweepSpec(join(dir2, 'subset.yaml'))), db, { workers: 2, shareMappings: false });
+        const full = await runSweep(planSweep(loadSweepSpec(join(dir2, 'share.yaml'))), db, { workers: 2 });
+        const [other] = full.shared!.otherSweeps;
+        expect(other.name).toBe('subset');
+        expect(other.jobs).toBeGreaterThan(0);
+        expect(formatShareSummary(full.shared!)).toContain(`note: sweep subset uses ${other.jobs} of these jobs too`);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('names the source point of another sweep', async () => {
     // A second sweep of the middle buffer size alone reuses those jobs, not their sources.
     const dir2 = mkdtempSync(join(tmpdir(), 'cosa-share-two-'));

@@ -32,6 +32,8 @@ export interface ShareSummary {
   bestGain: number;
   evaluations: number;
   seconds: number;
+  /** Other sweeps of the database that use changed jobs, with how many; their totals were rebuilt too. */
+  otherSweeps: { name: string; jobs: number }[];
 }
 
 interface JobRow {
@@ -60,7 +62,7 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
   const breaks = new EventLoopBreaks(signal);
   const { mapper, grid } = sweepSettings(db, sweepId);
   const jobs = signal?.aborted === true ? [] : ((await loadSharingJobs(db, sweepId, mapper.padding === true, breaks)) ?? []);
-  const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0 };
+  const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0, otherSweeps: [] };
 
   // A layer shape stopped part-way contributes nothing, so every shape written was fully shared.
   const shared: SharedMapping[] = [];
@@ -83,7 +85,10 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
     summary.improved++;
     summary.bestGain = Math.max(summary.bestGain, objectiveScore(job, mapper.objective) / objectiveScore(evaluation, mapper.objective));
   }
-  if (shared.length > 0) writeShared(db, sweepId, shared, byKey);
+  if (shared.length > 0) {
+    writeShared(db, sweepId, shared, byKey);
+    summary.otherSweeps = otherSweepsUsing(db, sweepId, shared.map(({ key }) => key));
+  }
   summary.seconds = (performance.now() - start) / 1000;
   return summary;
 }
@@ -106,6 +111,15 @@ function writeShared(db: Db, sweepId: number, shared: readonly SharedMapping[], 
     }
     for (const id of sweepsSharingJobs(db, sweepId)) updateNetworkResults(db, id);
   })();
+}
+
+/** Counts, per other sweep of the database, how many of `keys` its design points use. */
+function otherSweepsUsing(db: Db, sweepId: number, keys: readonly string[]): { name: string; jobs: number }[] {
+  return db.prepare(`
+    SELECT s.name AS name, COUNT(DISTINCT pj.job_key) AS jobs
+    FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id JOIN sweeps s ON s.id = dp.sweep_id
+    WHERE dp.sweep_id != ? AND pj.job_key IN (SELECT value FROM json_each(?))
+    GROUP BY s.id ORDER BY s.id`).all(sweepId, JSON.stringify(keys)) as { name: string; jobs: number }[];
 }
 
 function groupByLayer(jobs: readonly SharingJob[]): SharingJob[][] {
