@@ -19,6 +19,7 @@ import { EXIT_FAILURE } from '../errors.js';
 import { countOf } from '../../plural.js';
 import { formatFrontTable, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';
 import { formatShareSummary } from './share-format.js';
+import { inertAxes } from '../../sweep/inert-axes.js';
 import { areasFromLibraryNote, printNotes, unappliedConstraintsWarning } from '../input-notes.js';
 
 export interface SweepRunOptions {
@@ -83,6 +84,10 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     process.stderr.write(`sweep ${spec.name}: planning ${combinations} grid combinations${filtered} x ${countOf(spec.networks.length, 'network')}\n`);
   }
   const fullPlan = planSweep(spec);
+  for (const key of inertAxes(fullPlan.points, spec.grid)) {
+    const values = spec.grid.find((axis) => axis.key === key)!.values.length;
+    process.stderr.write(`warning: grid axis ${key} changes nothing that the cost model or the mappers read (bank and port counts only reach Timeloop files), so its ${values} values give the same results; drop it from the grid to save the repeated jobs\n`);
+  }
   const plan = shard === undefined ? fullPlan : shardPlan(fullPlan, shard);
   const dbName = shard === undefined ? `${spec.name}.sqlite` : `${spec.name}.shard-${shard.index}.sqlite`;
   const dbPath = options.db ?? resolve('results', dbName);
