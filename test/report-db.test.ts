@@ -164,6 +164,17 @@ describe('loadReportData', () => {
     expect(failed.layers[0].reason).toBe(FAILURE_REASON);
   });
 
+  it('cuts down a network above the point limit', () => {
+    const tinynet = loadReportData(dbPath, { maxFullPoints: 1 }).networks.find((network) => network.name === 'tinynet')!;
+    expect(tinynet.allLayerResults).toBe(false);
+    expect(tinynet.points.every((point) => point.complete)).toBe(true);
+    for (const point of tinynet.points) {
+      const onFront = point.pareto.latencyEnergy || point.pareto.energyArea || point.pareto.latencyEnergyArea;
+      expect(point.layers).toHaveLength(onFront ? 3 : 0);
+    }
+    expect(tinynet.points.some((point) => point.layers.length === 0)).toBe(true);
+  });
+
   it('matches brute-force fronts', () => {
     for (const network of loadReportData(dbPath).networks) {
       const rows = storedRows.get(network.name)!;

@@ -92,6 +92,7 @@ function fixture(): ReportData {
           { name: 'fc', shape: 'R1 S1 P1 Q1 C1024 K10 N1', repeats: 1 },
         ],
         points,
+        allLayerResults: true,
         jobs: { done: 19, failed: 1, pending: 1 },
       },
     ],
@@ -99,6 +100,7 @@ function fixture(): ReportData {
       jobs: { done: 19, failed: 1, pending: 1 },
       reasons: [{ reason: 'infeasible: Weights tile exceeds <GlobalBuffer>', jobs: 1 }],
       failures: [{ pointIndex: 6, layer: 'conv2', reason: 'infeasible: Weights tile exceeds <GlobalBuffer>' }],
+      failureCount: 1,
       timeLimited: 2,
     },
   };

@@ -1,6 +1,17 @@
 // Everything the HTML report shows, gathered from a store database by load.ts and turned into
 // a page by render.ts. The page embeds this object as JSON, so it contains plain data only.
 
+/** Failed layers listed one by one in the status section; the rest are only counted by reason. */
+export const MAX_LISTED_FAILURES = 200;
+
+/**
+ * Design points per network above which the page leaves out incomplete points and the per-layer
+ * results of points off the Pareto fronts. A point with its per-layer results took about 1.1 KB
+ * of a page for AlexNet's 8 layer shapes, so 5,000 such points take about 5 MB.
+ * `cosa export --csv --layers` has every result.
+ */
+export const MAX_FULL_POINTS = 5000;
+
 /** A design parameter's value, as the sweep spec's grid gives it. */
 export type ParameterValue = number | string | boolean;
 
@@ -67,7 +78,10 @@ export interface JobFailure {
 export interface NetworkReport {
   name: string;
   layers: ReportLayer[];
+  /** Every design point, or above MAX_FULL_POINTS the complete ones only. */
   points: ReportPoint[];
+  /** False above MAX_FULL_POINTS: only Pareto-optimal points then carry per-layer results. */
+  allLayerResults: boolean;
   /** Jobs of this network's layers; a job shared with another network counts in both. */
   jobs: JobCounts;
 }
@@ -77,8 +91,10 @@ export interface SweepStatus {
   jobs: JobCounts;
   /** One example reason per kind (reasons that differ only in numbers) with the kind's distinct failed jobs, most first. */
   reasons: { reason: string; jobs: number }[];
-  /** One entry per design point and failed layer shape. */
+  /** One entry per design point and failed layer shape, the first MAX_LISTED_FAILURES of them. */
   failures: JobFailure[];
+  /** Entries that `failures` would have without its limit. */
+  failureCount: number;
   /** Distinct done jobs whose search stopped at the mapper's time limit (mapper status time_limit). */
   timeLimited: number;
 }

@@ -20,7 +20,7 @@ import {
 } from '../store/queries.js';
 import { timeLimitedJobCount } from '../store/time-limited.js';
 import { groupReasons } from '../sweep/failure-reasons.js';
-import type { NetworkReport, ParameterValue, ReportData, ReportLayer, ReportPoint } from './data.js';
+import { MAX_FULL_POINTS, MAX_LISTED_FAILURES, type NetworkReport, type ParameterValue, type ReportData, type ReportLayer, type ReportPoint } from './data.js';
 import { failedJobs, layerResultsByPoint, networkLayers } from './queries.js';
 
 export interface ReportOptions {
@@ -30,6 +30,8 @@ export interface ReportOptions {
   colorBy?: string;
   /** Sweep name when the database contains several; by default the most recent sweep. */
   sweep?: string;
+  /** Design points per network above which the page is cut down; MAX_FULL_POINTS by default. */
+  maxFullPoints?: number;
 }
 
 /** Formats a stored layer shape the way Timeloop names its dimensions; strides, dilations and groups only when not 1. */
@@ -72,7 +74,7 @@ function frontIndices(db: Db, sweepId: number, network: string, objectives: Obje
   return new Set(paretoFront(db, sweepId, objectives, network).front.map((point) => point.pointIndex));
 }
 
-function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
+function loadNetwork(db: Db, sweep: SweepRow, network: string, maxFullPoints: number): NetworkReport {
   const layers: ReportLayer[] = networkLayers(db, sweep.id, network).map((row) => ({
     name: row.name,
     shape: formatShape(row.shapeJson),
@@ -83,7 +85,10 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
   const energyArea = frontIndices(db, sweep.id, network, ['energy', 'area']);
   const latencyEnergyArea = frontIndices(db, sweep.id, network, ['latency', 'energy', 'area']);
 
-  const points: ReportPoint[] = designPointResults(db, sweep.id, network).map((result) => ({
+  const results = designPointResults(db, sweep.id, network);
+  const allLayerResults = results.length <= maxFullPoints;
+  const onAnyFront = (index: number) => latencyEnergy.has(index) || energyArea.has(index) || latencyEnergyArea.has(index);
+  const points: ReportPoint[] = results.filter((result) => allLayerResults || result.complete).map((result) => ({
     index: result.pointIndex,
     parameters: result.parameters as Record<string, ParameterValue>,
     complete: result.complete,
@@ -97,7 +102,7 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
       energyArea: energyArea.has(result.pointIndex),
       latencyEnergyArea: latencyEnergyArea.has(result.pointIndex),
     },
-    layers: layerResults.get(result.pointIndex) ?? [],
+    layers: allLayerResults || onAnyFront(result.pointIndex) ? (layerResults.get(result.pointIndex) ?? []) : [],
   }));
 
   const status = jobStatusByNetwork(db, sweep.id).find((row) => row.network === network);
@@ -105,6 +110,7 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string): NetworkReport {
     name: network,
     layers,
     points,
+    allLayerResults,
     jobs: { done: status?.done ?? 0, failed: status?.failed ?? 0, pending: status?.pending ?? 0 },
   };
 }
@@ -125,7 +131,7 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
 
     if (options.network !== undefined) checkNetwork(db, sweep, options.network, dbPath);
     const names = options.network === undefined ? sweepNetworks(db, sweep.id) : [options.network];
-    const networks = names.map((network) => loadNetwork(db, sweep, network));
+    const networks = names.map((network) => loadNetwork(db, sweep, network, options.maxFullPoints ?? MAX_FULL_POINTS));
     // NOTE: the figures come from network_results, which `sweep run` rebuilds after every run. So a
     // run killed before that rebuild leaves its newest jobs out of the sums until the next run.
     if (networks.every((network) => network.points.length === 0)) {
@@ -133,6 +139,7 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
     }
 
     const { parameterNames, fixedParameters } = splitParameters(db, sweep.id, networks);
+    const failures = failedJobs(db, sweep.id);
     return {
       title: sweep.name,
       source: dbPath,
@@ -145,7 +152,8 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
       status: {
         jobs: { done: jobs.done, failed: jobs.failed, pending: jobs.pending },
         reasons: groupReasons(failureReasons(db, sweep.id)).map(({ example, jobs }) => ({ reason: example, jobs })),
-        failures: failedJobs(db, sweep.id),
+        failures: failures.slice(0, MAX_LISTED_FAILURES),
+        failureCount: failures.length,
         timeLimited: timeLimitedJobCount(db, sweep.id),
       },
     };

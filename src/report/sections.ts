@@ -1,11 +1,9 @@
 // The static HTML of the report: one section per network and the sweep's status. The browser
 // script (client-page.ts) fills the chart containers and wires the selects and the table.
 import { formatCount, formatNumber, formatParameters } from './client-charts.js';
-import type { ReportPoint, NetworkReport, ReportData } from './data.js';
+import { MAX_FULL_POINTS, type ReportPoint, type NetworkReport, type ReportData } from './data.js';
 import { countOf } from '../plural.js';
 
-/** Failed layers listed one by one in the status section; the rest are only counted by reason. */
-const MAX_LISTED_FAILURES = 200;
 
 export function escapeHtml(text: string): string {
   return text
@@ -95,6 +93,12 @@ function networkSummary(network: NetworkReport): string {
   return parts.join(' ');
 }
 
+/** Says which points lack per-layer results, for a network above MAX_FULL_POINTS points. */
+function layerHint(network: NetworkReport): string {
+  if (network.allLayerResults) return '';
+  return ` This sweep has more than ${MAX_FULL_POINTS} design points, so the page lists complete points only and shows layers for Pareto-optimal ones; \`cosa export --csv --layers\` has them all.`;
+}
+
 export function networkSection(network: NetworkReport, index: number, data: ReportData): string {
   return `<section class="network" id="network-${index}" data-network-index="${index}" data-network="${escapeHtml(network.name)}">
 <h2>${escapeHtml(network.name)}</h2>
@@ -108,7 +112,7 @@ export function networkSection(network: NetworkReport, index: number, data: Repo
 <h3>Pareto-optimal design points by latency, energy and area</h3>
 ${paretoTable(network, data.parameterNames)}
 <h3>Per-layer latency and energy</h3>
-<p class="hint">Each bar is one layer shape's figure times its repeat count in the network.</p>
+<p class="hint">Each bar is one layer shape's figure times its repeat count in the network.${layerHint(network)}</p>
 <div class="layer-chart"></div>
 </section>`;
 }
@@ -130,18 +134,18 @@ export function statusSection(data: ReportData): string {
   const reasonRows = data.status.reasons.map(
     ({ reason, jobs }) => `<tr><td class="number">${jobs}</td><td>${escapeHtml(reason)}</td></tr>`,
   );
-  const listed = data.status.failures.slice(0, MAX_LISTED_FAILURES);
+  const listed = data.status.failures;
   const failureRows = listed.map(
     (failure) => `<tr><td class="number">${failure.pointIndex}</td><td>${escapeHtml(failure.layer)}</td><td>${escapeHtml(failure.reason)}</td></tr>`,
   );
-  const omitted = data.status.failures.length - listed.length;
+  const omitted = data.status.failureCount - listed.length;
 
   const failures =
     data.status.failures.length === 0
       ? '<p>No job failed.</p>'
       : `<h3>Failures by reason</h3>
 <table class="failure-reasons"><thead><tr><th>Jobs</th><th>Reason (one example of each kind)</th></tr></thead><tbody>${reasonRows.join('')}</tbody></table>
-<details><summary>Failed layers by design point${omitted > 0 ? ` (first ${listed.length} of ${data.status.failures.length})` : ''}</summary>
+<details><summary>Failed layers by design point${omitted > 0 ? ` (first ${listed.length} of ${data.status.failureCount})` : ''}</summary>
 <table class="failures"><thead><tr><th>Design point</th><th>Layer</th><th>Reason</th></tr></thead><tbody>${failureRows.join('')}</tbody></table>
 </details>`;
 
