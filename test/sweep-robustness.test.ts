@@ -91,6 +91,7 @@ describe('sweep run input checks', () => {
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
     expect(errors).toEqual([expect.stringContaining(`${dbPath}: sweep = "same": this database already holds a different sweep with this name`)]);
     expect(errors[0]).toContain('use another --db');
+    expect(errors[0]).toContain(`${other.specPath} differs from it at architecture.grid.pes[1]`);
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM sweeps').pluck().get()).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM design_points').pluck().get()).toBe(1);

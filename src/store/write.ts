@@ -1,6 +1,8 @@
 // Writing a sweep's plan and its job results. All writes happen on the main thread.
 import { resolve } from 'node:path';
 
+import { parse as parseYaml } from 'yaml';
+
 import { InputError } from '../input-error.js';
 import { isBetter } from '../mappers/space.js';
 import type { SweepPlan } from '../sweep/planner.js';
@@ -15,7 +17,7 @@ import type { Db } from './open.js';
  */
 export function registerSweep(db: Db, plan: SweepPlan): number {
   const { spec } = plan;
-  checkSweepName(db, spec.name, spec.specHash, spec.file);
+  checkSweepName(db, spec.name, spec.specHash, spec.file, spec.text);
   const insertSweep = db.prepare(`
     INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -59,16 +61,30 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
  * Raises InputError when the database contains another sweep (another spec hash) with this name:
  * commands select sweeps by name, so the newer one would hide the older one.
  */
-function checkSweepName(db: Db, name: string, specHash: string, specFile: string): void {
-  const hashes = db.prepare('SELECT spec_hash FROM sweeps WHERE name = ?').pluck().all(name) as string[];
-  if (hashes.some((hash) => hash !== specHash)) {
-    throw new InputError(
-      db.name,
-      'sweep',
-      name,
-      `this database already holds a different sweep with this name (its spec differs from ${specFile}); rename the sweep (\`name:\` in the spec) or use another --db`,
-    );
+function checkSweepName(db: Db, name: string, specHash: string, specFile: string, specText: string): void {
+  const stored = db.prepare('SELECT spec_hash AS hash, spec_text AS text FROM sweeps WHERE name = ?').all(name) as { hash: string; text: string }[];
+  const other = stored.find((row) => row.hash !== specHash);
+  if (other === undefined) return;
+  const field = firstDifference(parseYaml(other.text) as unknown, parseYaml(specText) as unknown, '');
+  throw new InputError(
+    db.name,
+    'sweep',
+    name,
+    `this database already holds a different sweep with this name (${specFile} differs from it${field === undefined ? '' : ` at ${field}`}); ` +
+      'to finish the stored sweep, undo that change; to run the new spec, rename it (`name:` in the spec) or use another --db',
+  );
+}
+
+/** Returns the path of the first field where two parsed YAML values differ, or undefined when they are equal. */
+function firstDifference(stored: unknown, current: unknown, path: string): string | undefined {
+  const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+  if (!isMap(stored) || !isMap(current)) return JSON.stringify(stored) === JSON.stringify(current) ? undefined : path || 'top level';
+  for (const key of new Set([...Object.keys(stored), ...Object.keys(current)])) {
+    const field = Array.isArray(stored) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    const difference = firstDifference(stored[key], current[key], field);
+    if (difference !== undefined) return difference;
   }
+  return undefined;
 }
 
 export interface ReuseRules {
