@@ -80,7 +80,8 @@ function firstDifference(stored: unknown, current: unknown, path: string): strin
   const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
   if (!isMap(stored) || !isMap(current)) return JSON.stringify(stored) === JSON.stringify(current) ? undefined : path || 'top level';
   for (const key of new Set([...Object.keys(stored), ...Object.keys(current)])) {
-    const field = Array.isArray(stored) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    let field = path === '' ? key : `${path}.${key}`;
+    if (Array.isArray(stored)) field = `${path}[${key}]`;
     const difference = firstDifference(stored[key], current[key], field);
     if (difference !== undefined) return difference;
   }
