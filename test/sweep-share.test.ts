@@ -179,10 +179,13 @@ describe('shared mappings in a stored sweep', () => {
     try {
       const stopped = await shareSweepMappings(db, 1, AbortSignal.abort());
       expect(stopped.evaluations).toBe(0);
+      expect(stopped.interrupted).toBe(true);
+      expect(formatShareSummary(stopped)).toContain('shared mappings: stopped after 0 evaluations');
       expect(db.prepare('SELECT COUNT(*) FROM shared_mappings').pluck().get()).toBe(0);
 
       const finished = await shareSweepMappings(db, 1, new AbortController().signal);
       expect(finished.improved).toBe(shared.shared!.improved);
+      expect(finished.interrupted).toBe(false);
     } finally {
       db.close();
     }

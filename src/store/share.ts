@@ -34,6 +34,8 @@ export interface ShareSummary {
   seconds: number;
   /** Other sweeps of the database that use changed jobs, with how many; their totals were rebuilt too. */
   otherSweeps: { name: string; jobs: number }[];
+  /** True when the signal stopped the exchange before every layer shape was done. */
+  interrupted: boolean;
 }
 
 interface JobRow {
@@ -61,8 +63,9 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
   const start = performance.now();
   const breaks = new EventLoopBreaks(signal);
   const { mapper, grid } = sweepSettings(db, sweepId);
-  const jobs = signal?.aborted === true ? [] : ((await loadSharingJobs(db, sweepId, mapper.padding === true, breaks)) ?? []);
-  const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0, otherSweeps: [] };
+  const loaded = signal?.aborted === true ? undefined : await loadSharingJobs(db, sweepId, mapper.padding === true, breaks);
+  const jobs = loaded ?? [];
+  const summary: ShareSummary = { objective: mapper.objective, jobs: jobs.length, improved: 0, rescued: 0, bestGain: 1, evaluations: 0, seconds: 0, otherSweeps: [], interrupted: loaded === undefined };
 
   // A layer shape stopped part-way contributes nothing, so every shape written was fully shared.
   const shared: SharedMapping[] = [];
@@ -70,7 +73,10 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
     const steps = shareMappingSteps(group, grid, mapper.objective);
     let step = steps.next();
     while (step.done !== true && !(breaks.due() && (await breaks.stopRequested()))) step = steps.next();
-    if (step.done !== true) break;
+    if (step.done !== true) {
+      summary.interrupted = true;
+      break;
+    }
     shared.push(...step.value.shared);
     summary.evaluations += step.value.evaluations;
   }

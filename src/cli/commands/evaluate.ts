@@ -44,7 +44,7 @@ export function registerEvaluateCommand(program: Command): void {
         'model and print the loop nest, per-level access counts and energy, cycles, energy, area and utilization.',
     )
     .requiredOption('--arch <file>', 'architecture YAML (Timeloop `arch:` with arithmetic and storage levels, innermost first)')
-    .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides and dilations)')
+    .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides, dilations and optionally G groups, with C and K over all groups)')
     .requiredOption('--mapping <file>', 'Timeloop mapping YAML (`mapping:` list of temporal, spatial and datatype entries)')
     .option(
       '--ert <file>',

@@ -69,7 +69,7 @@ export function registerScheduleCommand(program: Command): void {
         'or enumerate mappings), check the mapping with the cost model and print it with its cycles and energy.',
     )
     .requiredOption('--arch <file>', 'architecture YAML (Timeloop `arch:` with arithmetic and storage levels, innermost first)')
-    .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides and dilations)')
+    .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides, dilations and optionally G groups, with C and K over all groups)')
     .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps, or a Timeloop mapping file whose datatype entries are read (default: every level keeps everything)')
     .option('--ert <file>', 'energy and area tables (ERT in pJ per action, ART in um² per instance; default: built-in component estimates)')
     .option(
@@ -147,7 +147,8 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
     const padded = schedule.padded_layer;
     // G is shown only for grouped layers, whose other figures count one group.
     const shown = DIMENSIONS.filter((dimension) => dimension !== 'G' || padded.G > 1);
-    process.stdout.write(`padded layer: ${shown.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}\n`);
+    const perGroup = padded.G > 1 ? ' (C and K per group)' : '';
+    process.stdout.write(`padded layer: ${shown.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}${perGroup}\n`);
     process.stdout.write(`${formatPaddedMacs(macCount(layer), macCount(padded), result.evaluation.utilization)}\n`);
   }
   process.stdout.write(`${printLoopNest(arch, result.mapping, tileSizesOf(arch, result.evaluation))}\n`);

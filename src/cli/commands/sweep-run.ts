@@ -70,8 +70,11 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   // Every input check happens before the database is created, so a bad spec writes nothing.
   const spec = loadSweepSpec(specPath);
   const fixedByErt = ertFixedGridKeys(spec);
-  if (fixedByErt.length > 0) {
-    process.stderr.write(`warning: ${fixedByErt.join(', ')} change no energy or area, because the ERT gives one energy per action and area per instance for each component; omit architecture.ert to price each value from hw-library\n`);
+  if (fixedByErt.length > 0 && spec.source.kind === 'file' && spec.source.ertPath !== undefined) {
+    // Without an ART section the areas come from hw-library, which does price each size.
+    const withArt = areasFromLibraryNote(spec.source.ertPath) === undefined;
+    const fixed = withArt ? 'energy or area, because the ERT gives one energy per action and area per instance' : 'energy, because the ERT gives one energy per action';
+    process.stderr.write(`warning: ${fixedByErt.join(', ')} change no ${fixed} for each component; omit architecture.ert to price each value from hw-library\n`);
   }
   if (spec.source.kind === 'file') {
     const { mapspacePath, ertPath } = spec.source;
