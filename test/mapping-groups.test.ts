@@ -10,7 +10,7 @@ import { evaluate } from '../src/model/evaluate.js';
 import { createLayer, layerKey } from '../src/workload/layer-spec.js';
 import { parseProblem } from '../src/workload/problem.js';
 import { writeProblemYaml } from '../src/workload/problem-write.js';
-import { parseStoredLayer } from '../src/workload/stored-layer.js';
+import { isFoldedGroupedShape, parseStoredLayer } from '../src/workload/stored-layer.js';
 
 const ERT = `
 ERT:
@@ -143,5 +143,12 @@ describe('stored layer shapes', () => {
     // Stored as C per group and K over all groups, without G.
     const stored = { R: 3, S: 3, P: 14, Q: 14, C: 1, K: 32, N: 1, Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, groups: 32 };
     expect(parseStoredLayer(JSON.stringify(stored))).toEqual(createLayer({ R: 3, S: 3, P: 14, Q: 14, C: 32, K: 32, groups: 32 }));
+    expect(isFoldedGroupedShape(JSON.stringify(stored))).toBe(true);
+  });
+
+  it('tells folded shapes from current and ungrouped ones', () => {
+    expect(isFoldedGroupedShape(JSON.stringify(createLayer({ C: 32, K: 64, groups: 4 })))).toBe(false);
+    const ungrouped = { R: 1, S: 1, P: 7, Q: 7, C: 64, K: 64, N: 1, Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1, groups: 1 };
+    expect(isFoldedGroupedShape(JSON.stringify(ungrouped))).toBe(false);
   });
 });

@@ -7,9 +7,12 @@ import { InputError } from '../input-error.js';
 import { padLayer } from '../mappers/index.js';
 import type { GridValue } from '../sweep/spec.js';
 import type { Layer } from '../workload/layer.js';
-import { parseStoredLayer } from '../workload/stored-layer.js';
+import { isFoldedGroupedShape, parseStoredLayer } from '../workload/stored-layer.js';
 import type { Db } from './open.js';
 import { layerResults, sweepSettings, type SweepRow } from './queries.js';
+
+/** The reason given for a grouped layer stored before G was a dimension, which gets no mapping file. */
+const FOLDED_REASON = 'solved by an earlier cosa that counted K over all groups; run `cosa sweep run` on the spec again to solve it with G';
 
 export interface LayerPosition {
   network: string;
@@ -68,6 +71,7 @@ export function pointInputs(db: Db, sweep: SweepRow, pointIndex: number, dbPath:
       const layer = parseStoredLayer(shapeJson);
       const source = sources.get(job.layerKey);
       shape = { ...job, layer: padded ? padLayer(layer) : layer, mappingFromSweep: source?.mappingFromSweep ?? null, mappingFromPoint: source?.mappingFromPoint ?? null, positions: [] };
+      if (isFoldedGroupedShape(shapeJson)) Object.assign(shape, { status: 'pending', reason: FOLDED_REASON, mappingYaml: null, cycles: null, energyPJ: null });
       shapes.set(job.layerKey, shape);
     }
     shape.positions.push({ network, position, name, repeats });

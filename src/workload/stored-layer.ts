@@ -12,3 +12,12 @@ export function parseStoredLayer(json: string): Layer {
   const { groups = 1, ...rest } = stored;
   return { ...rest, K: (rest.K ?? 1) / groups, G: groups } as Layer;
 }
+
+/**
+ * Returns true for a grouped shape stored before G was a dimension. Its jobs' mappings count K over
+ * all groups, so they do not map the layer that parseStoredLayer returns.
+ */
+export function isFoldedGroupedShape(json: string): boolean {
+  const stored = JSON.parse(json) as Partial<Layer> & { groups?: number };
+  return stored.G === undefined && (stored.groups ?? 1) > 1;
+}
