@@ -92,6 +92,7 @@ describe('sweep run input checks', () => {
     expect(errors).toEqual([expect.stringContaining(`${dbPath}: sweep = "same": this database already holds a different sweep with this name`)]);
     expect(errors[0]).toContain('use another --db');
     expect(errors[0]).toContain(`${other.specPath} differs from it at architecture.grid.pes[1]`);
+    expect(result.stderr, 'no plan line before the error').not.toContain('unique job');
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM sweeps').pluck().get()).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM design_points').pluck().get()).toBe(1);

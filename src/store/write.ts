@@ -61,7 +61,7 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
  * Raises InputError when the database contains another sweep (another spec hash) with this name:
  * commands select sweeps by name, so the newer one would hide the older one.
  */
-function checkSweepName(db: Db, name: string, specHash: string, specFile: string, specText: string): void {
+export function checkSweepName(db: Db, name: string, specHash: string, specFile: string, specText: string): void {
   const stored = db.prepare('SELECT spec_hash AS hash, spec_text AS text FROM sweeps WHERE name = ?').all(name) as { hash: string; text: string }[];
   const other = stored.find((row) => row.hash !== specHash);
   if (other === undefined) return;

@@ -7,6 +7,7 @@ import { writeReport } from '../../report/index.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
 import { paretoFront, sweepJobCounts, sweepNetworks, sweepSettings, varyingParameters } from '../../store/queries.js';
+import { checkSweepName } from '../../store/write.js';
 import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
 import { planSweep, type SweepPlan } from '../../sweep/planner.js';
@@ -105,7 +106,13 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   }
   // process.exit skips `finally`, so the lock is also released when the process exits.
   process.on('exit', releaseLock);
-  // Printed once the lock is held, so that a run rejected by the lock prints only its error.
+  // Printed once the lock is held and the sweep's name checked, so that a rejected run prints only its error.
+  try {
+    checkSweepName(db, spec.name, spec.specHash, spec.file, spec.text);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   printPlanHeader(spec.name, plan, fullPlan, shard, dbPath);
 
   const controller = new AbortController();
