@@ -169,7 +169,7 @@ describe('read-only commands on a results database', () => {
     const result = run(['pareto', '--db', dbPath]);
     expect(result.status).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toContain('1 of 1 complete design point');
+    expect(lines[0]).toContain('1 Pareto-optimal of 1 complete design point');
     expect(lines[1]).toMatch(/^point\s+latency \(cycles\)/);
   });
 });

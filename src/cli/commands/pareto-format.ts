@@ -40,7 +40,7 @@ export function tableParameters(front: ParetoFront, varying: string[]): string[]
 export function frontSummary(front: ParetoFront, network: string | undefined): string {
   const scope = network === undefined ? 'all networks summed' : `network ${network}`;
   const left = front.incomplete > 0 ? `; ${countOf(front.incomplete, 'design point')} left out because a layer failed or has no result` : '';
-  return `Pareto front over ${front.objectives.join(', ')} (${scope}): ${front.front.length} of ${countOf(front.considered, 'complete design point')}${left}`;
+  return `Pareto front over ${front.objectives.join(', ')} (${scope}): ${front.front.length} Pareto-optimal of ${countOf(front.considered, 'complete design point')}${left}`;
 }
 
 /**

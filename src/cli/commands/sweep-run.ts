@@ -160,7 +160,8 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     // A shard contains a part of the jobs, so its front would be partial; the merged database has the whole one.
     if (shard !== undefined) {
       const inputs = /shard-\d+\.sqlite$/.test(dbPath) ? dbPath.replace(/shard-\d+\.sqlite$/, 'shard-*.sqlite') : `${dbPath} OTHER-SHARD.sqlite...`;
-      process.stderr.write(`merge the shards with: cosa results merge OUT.sqlite ${inputs}\n`);
+      const merged = /\.shard-\d+\.sqlite$/.test(dbPath) ? dbPath.replace(/\.shard-\d+\.sqlite$/, '.sqlite') : 'MERGED.sqlite';
+      process.stderr.write(`merge the shards with: cosa results merge ${merged} ${inputs}\n`);
       return 0;
     }
     if (!printFront(db, summary.sweepId, dbPath, specPath)) return EXIT_FAILURE;
