@@ -5,10 +5,9 @@
 // receiveMessageOnPort.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
+import { compiledPath } from '../compiled-path.js';
 import type { Db } from './open.js';
 import { paretoIndices, type ObjectiveName } from './pareto.js';
 import { scanRange, type RangeFront, type ScanRequest } from './pareto-scan.js';
@@ -126,12 +125,6 @@ function frontOfFronts(parts: RangeFront[], workerRanges: number): SweepFront {
   return { incomplete, considered, ids: Array.from(paretoIndices(columns), (index) => ids[index]), workerRanges };
 }
 
-/**
- * Returns the path of the compiled worker. Worker threads load files with Node's own loader, so this module imported
- * from TypeScript source (as in tests) still points to dist/, which `npm run build` creates.
- */
 function workerFile(): string {
-  const modulePath = fileURLToPath(import.meta.url);
-  if (modulePath.endsWith('.js')) return resolve(dirname(modulePath), 'pareto-scan-worker.js');
-  return resolve(dirname(modulePath), '../../dist/src/store/pareto-scan-worker.js');
+  return compiledPath(import.meta.url, 'src/store/pareto-scan-worker.js');
 }

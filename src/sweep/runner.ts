@@ -2,11 +2,10 @@
 // thread writes their results to the results database in batched transactions.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 
+import { compiledPath } from '../compiled-path.js';
 import type { MapperName } from '../mappers/types.js';
 import type { Db } from '../store/open.js';
 import { shareSweepMappings, type ShareSummary } from '../store/share.js';
@@ -65,14 +64,9 @@ export interface RunSummary {
   keptAfterFailure: number;
 }
 
-/**
- * Returns the path of the compiled worker. Piscina loads worker files with Node's own loader, so a runner imported
- * from TypeScript source (as in tests) still points to dist/, which `npm run build` creates.
- */
+/** Returns the path of the compiled sweep worker, which piscina loads. */
 export function defaultWorkerFile(): string {
-  const runnerPath = fileURLToPath(import.meta.url);
-  if (runnerPath.endsWith('.js')) return resolve(dirname(runnerPath), 'worker.js');
-  return resolve(dirname(runnerPath), '../../dist/src/sweep/worker.js');
+  return compiledPath(import.meta.url, 'src/sweep/worker.js');
 }
 
 class JobTimeout extends Error {}

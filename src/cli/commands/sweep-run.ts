@@ -70,16 +70,16 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
 
   // Every input check happens before the database is created, so a bad spec writes nothing.
   const spec = loadSweepSpec(specPath);
-  const fixedByErt = ertFixedGridKeys(spec);
-  if (fixedByErt.length > 0 && spec.source.kind === 'file' && spec.source.ertPath !== undefined) {
-    // Without an ART section the areas come from hw-library, which does price each size.
-    const withArt = areasFromLibraryNote(spec.source.ertPath) === undefined;
-    const fixed = withArt ? 'energy or area, because the ERT gives one energy per action and area per instance' : 'energy, because the ERT gives one energy per action';
-    process.stderr.write(`warning: ${fixedByErt.join(', ')} change no ${fixed} for each component; omit architecture.ert to price each value from hw-library\n`);
-  }
   if (spec.source.kind === 'file') {
     const { mapspacePath, ertPath } = spec.source;
-    printNotes(mapspacePath === undefined ? undefined : unappliedConstraintsWarning(mapspacePath), ertPath === undefined ? undefined : areasFromLibraryNote(ertPath));
+    const areasNote = ertPath === undefined ? undefined : areasFromLibraryNote(ertPath);
+    const fixedByErt = ertFixedGridKeys(spec);
+    if (fixedByErt.length > 0) {
+      // Without an ART section the areas come from hw-library, which does price each size.
+      const fixed = areasNote === undefined ? 'energy or area, because the ERT gives one energy per action and area per instance' : 'energy, because the ERT gives one energy per action';
+      process.stderr.write(`warning: ${fixedByErt.join(', ')} change no ${fixed} for each component; omit architecture.ert to price each value from hw-library\n`);
+    }
+    printNotes(mapspacePath === undefined ? undefined : unappliedConstraintsWarning(mapspacePath), areasNote);
   }
   // Planning takes about 0.35 ms per design point, so only a large grid gets a line before it.
   const combinations = gridSize(spec.grid);
