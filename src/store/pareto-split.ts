@@ -58,7 +58,7 @@ export function scanSweepFront(db: Db, sweepId: number, objectives: ObjectiveNam
 }
 
 /**
- * The smallest and largest design point id with a result row, from the primary key's index
+ * Returns the smallest and largest design point id with a result row, from the primary key's index
  * (sweep_id, network, design_point_id). The networks are found by a loose index scan, one index
  * lookup each, and each MIN and MAX is its own subquery, because SQLite reads a lone MIN or MAX
  * from the index but scans the rows for both together.

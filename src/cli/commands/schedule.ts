@@ -146,9 +146,9 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   if (schedule.padded_layer !== undefined) {
     const padded = schedule.padded_layer;
     // G is shown only for grouped layers, whose other figures count one group.
-    const shown = DIMENSIONS.filter((dimension) => dimension !== 'G' || padded.G > 1);
+    const printedDimensions = DIMENSIONS.filter((dimension) => dimension !== 'G' || padded.G > 1);
     const perGroup = padded.G > 1 ? ' (C and K per group)' : '';
-    process.stdout.write(`padded layer: ${shown.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}${perGroup}\n`);
+    process.stdout.write(`padded layer: ${printedDimensions.map((dimension) => `${dimension}=${padded[dimension]}`).join(' ')}${perGroup}\n`);
     process.stdout.write(`${formatPaddedMacs(macCount(layer), macCount(padded), result.evaluation.utilization)}\n`);
   }
   process.stdout.write(`${printLoopNest(arch, result.mapping, tileSizesOf(arch, result.evaluation))}\n`);

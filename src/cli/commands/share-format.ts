@@ -5,8 +5,8 @@ import type { ShareSummary } from '../../store/share.js';
 export function formatShareSummary(summary: ShareSummary): string {
   const seconds = `${summary.seconds.toFixed(1)} s`;
   if (summary.interrupted) {
-    const kept = summary.improved + summary.rescued > 0 ? `; kept ${countOf(summary.improved + summary.rescued, 'shared mapping')} of the layer shapes it finished` : '';
-    return `shared mappings: stopped after ${countOf(summary.evaluations, 'evaluation')} in ${seconds}${kept}; rerun to share them all`;
+    const keptMappings = summary.improved + summary.rescued > 0 ? `; kept ${countOf(summary.improved + summary.rescued, 'shared mapping')} of the layer shapes it finished` : '';
+    return `shared mappings: stopped after ${countOf(summary.evaluations, 'evaluation')} in ${seconds}${keptMappings}; rerun to share them all`;
   }
   const parts: string[] = [];
   if (summary.improved > 0) {
