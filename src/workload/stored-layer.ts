@@ -1,12 +1,15 @@
 // Reading a layer shape stored as JSON in a results database.
 import type { Layer } from './layer.js';
 
+/** A stored shape: a Layer, or one written before G was a dimension, with `groups` in its place. */
+type StoredShape = Partial<Layer> & { groups?: number };
+
 /**
  * Parses a stored shape. A shape without `G` stores `groups` instead, with C per group and K over
  * all groups. It is converted to G = groups with K per group.
  */
 export function parseStoredLayer(json: string): Layer {
-  const stored = JSON.parse(json) as Partial<Layer> & { groups?: number };
+  const stored = JSON.parse(json) as StoredShape;
   if (stored.G !== undefined) return stored as Layer;
 
   const { groups = 1, ...rest } = stored;
@@ -18,6 +21,6 @@ export function parseStoredLayer(json: string): Layer {
  * all groups, so they do not map the layer that parseStoredLayer returns.
  */
 export function isFoldedGroupedShape(json: string): boolean {
-  const stored = JSON.parse(json) as Partial<Layer> & { groups?: number };
+  const stored = JSON.parse(json) as StoredShape;
   return stored.G === undefined && (stored.groups ?? 1) > 1;
 }

@@ -16,6 +16,6 @@ export function formatShareSummary(summary: ShareSummary): string {
   }
   if (summary.rescued > 0) parts.push(`${countOf(summary.rescued, 'failed job')} got a valid mapping from a neighbouring design point`);
   if (parts.length === 0) return `shared mappings: no job improved with a neighbouring design point's mapping (${countOf(summary.evaluations, 'evaluation')}, ${seconds})`;
-  const others = summary.otherSweeps.map(({ name, jobs }) => `\nnote: sweep ${name} uses ${countOf(jobs, 'of these jobs', 'of these jobs')} too; its results changed with them (\`cosa pareto --sweep ${name}\`)`);
+  const others = summary.otherSweeps.map(({ name, jobs }) => `\nnote: sweep ${name} uses ${jobs} of these jobs too; its results changed with them (\`cosa pareto --sweep ${name}\`)`);
   return `shared mappings: ${parts.join('; ')}, in ${seconds}; \`cosa sweep status\` counts them${others.join('')}`;
 }
