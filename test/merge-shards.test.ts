@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/input-error.js';
 import { mergeResults } from '../src/store/merge.js';
 import { openStore } from '../src/store/open.js';
-import { failureReasons, findSweep, sweepJobCounts } from '../src/store/queries.js';
+import { sweepJobCounts, tallySweepJobs } from '../src/store/job-tally.js';
+import { findSweep } from '../src/store/queries.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
 import { assignShards, estimatedJobCost, parseShard, shardPlan } from '../src/sweep/shard.js';
@@ -35,7 +36,8 @@ async function runInto(path: string, plan: SweepPlan, workerFile?: string): Prom
 function countsOf(path: string): { total: number; done: number; failed: number; pending: number } {
   const db = openStore(path, { readonly: true });
   try {
-    return sweepJobCounts(db, findSweep(db).id);
+    const { total, done, failed, pending } = sweepJobCounts(db, findSweep(db).id);
+    return { total, done, failed, pending };
   } finally {
     db.close();
   }
@@ -320,7 +322,7 @@ describe('results merge', () => {
     try {
       const sweepId = findSweep(db).id;
       expect(sweepJobCounts(db, sweepId).failed).toBe(failedKeys.length);
-      expect(failureReasons(db, sweepId)).toEqual([{ reason: `worker error: injected failure for ${failingLayer}`, jobs: failedKeys.length }]);
+      expect(tallySweepJobs(db, sweepId).failureReasons).toEqual([{ reason: `worker error: injected failure for ${failingLayer}`, jobs: failedKeys.length }]);
     } finally {
       db.close();
     }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/input-error.js';
 import { openStore } from '../src/store/open.js';
 import { scanSweepFront } from '../src/store/pareto-split.js';
-import { designPointResults, jobStatusByNetwork, paretoFront, sweepJobCounts, type ParetoFront } from '../src/store/queries.js';
+import { sweepJobCounts, tallySweepJobs } from '../src/store/job-tally.js';
+import { designPointResults, paretoFront, type ParetoFront } from '../src/store/queries.js';
 import { jobResultWriter, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../src/store/write.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
@@ -85,15 +86,61 @@ describe('results store', () => {
     db.close();
   });
 
+  it('tallies each distinct job once when design points share their hardware', () => {
+    // A third design point with point 0's hardware, as two grid values that resolve to the same
+    // architecture give: its layers map to point 0's jobs. alexnet and vgg16 share no layer shape.
+    const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
+    plan.points.push({ ...plan.points[0], index: 2, parameters: { pes: 4.0 } });
+    plan.pointJobs.push(...plan.pointJobs.filter((entry) => entry.pointIndex === 0).map((entry) => ({ ...entry, pointIndex: 2 })));
+    const db = openStore(freshDbPath(), { create: true });
+    const sweepId = registerSweep(db, plan);
+
+    // Of the jobs in plan order: every third fails, every fifth is time-limited, a quarter stay pending.
+    const finished = plan.jobs.slice(0, Math.ceil((plan.jobs.length * 3) / 4));
+    jobResultWriter(db)(
+      finished.map((job, index) =>
+        index % 3 === 0
+          ? { key: job.key, status: 'failed', reason: index % 2 === 0 ? 'even' : 'odd' }
+          : { ...fakeResult(plan, job.key), mapperStatus: index % 5 === 0 ? 'time_limit' : 'optimal' },
+      ),
+    );
+
+    const expected = (keys: Set<string>) => {
+      const rows = finished.map((job, index) => ({ key: job.key, failed: index % 3 === 0, timeLimited: index % 3 !== 0 && index % 5 === 0 }));
+      const inSet = rows.filter((row) => keys.has(row.key));
+      return {
+        total: keys.size,
+        done: inSet.filter((row) => !row.failed).length,
+        failed: inSet.filter((row) => row.failed).length,
+        pending: keys.size - inSet.length,
+        timeLimited: inSet.filter((row) => row.timeLimited).length,
+      };
+    };
+    const keysOf = (network?: string) =>
+      new Set(plan.pointJobs.filter((entry) => network === undefined || plan.layers.some((layer) => layer.network === network && layer.layerKey === entry.layerKey)).map((entry) => entry.jobKey));
+
+    const tally = tallySweepJobs(db, sweepId);
+    expect(keysOf().size).toBe(plan.jobs.length);
+    expect(tally.all).toEqual(expected(keysOf()));
+    expect(tally.all.timeLimited).toBeGreaterThan(0);
+    expect(tally.byNetwork).toEqual(['alexnet', 'vgg16'].map((network) => ({ network, ...expected(keysOf(network)) })));
+    const failedByReason = (parity: number) => finished.filter((_, index) => index % 3 === 0 && index % 2 === parity).length;
+    expect(new Map(tally.failureReasons.map((row) => [row.reason, row.jobs]))).toEqual(new Map([['even', failedByReason(0)], ['odd', failedByReason(1)]]));
+    expect(sweepJobCounts(db, sweepId)).toEqual(tally.all);
+    db.close();
+  });
+
   it('counts pending jobs before any result is written', () => {
     const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
     const db = openStore(freshDbPath(), { create: true });
     const sweepId = registerSweep(db, plan);
     updateNetworkResults(db, sweepId);
 
-    expect(sweepJobCounts(db, sweepId)).toEqual({ total: plan.jobs.length, done: 0, failed: 0, pending: plan.jobs.length });
-    const byNetwork = jobStatusByNetwork(db, sweepId);
-    expect(byNetwork.map((row) => row.network)).toEqual(['alexnet', 'vgg16']);
+    expect(sweepJobCounts(db, sweepId)).toEqual({ total: plan.jobs.length, done: 0, failed: 0, pending: plan.jobs.length, timeLimited: 0 });
+    const tally = tallySweepJobs(db, sweepId);
+    expect(tally.all).toEqual({ total: plan.jobs.length, done: 0, failed: 0, pending: plan.jobs.length, timeLimited: 0 });
+    expect(tally.byNetwork.map((row) => row.network)).toEqual(['alexnet', 'vgg16']);
+    expect(tally.byNetwork.every((row) => row.pending === row.total && row.total > 0)).toBe(true);
     expect(designPointResults(db, sweepId, 'alexnet').every((row) => !row.complete && row.missingLayers > 0)).toBe(true);
     db.close();
   });

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openStore } from '../src/store/open.js';
-import { designPointResults, failureReasons, layerResults, paretoFront, sweepJobCounts } from '../src/store/queries.js';
+import { sweepJobCounts, tallySweepJobs } from '../src/store/job-tally.js';
+import { designPointResults, layerResults, paretoFront } from '../src/store/queries.js';
 import { planSweep } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
 import { loadSweepSpec } from '../src/sweep/spec.js';
@@ -41,8 +42,8 @@ describe('sweep failures', () => {
 
       expect(summary.failed).toBe(6);
       expect(summary.done).toBe(2);
-      expect(sweepJobCounts(db, summary.sweepId)).toEqual({ total: 8, done: 2, failed: 6, pending: 0 });
-      expect(failureReasons(db, summary.sweepId).length).toBe(3);
+      expect(sweepJobCounts(db, summary.sweepId)).toEqual({ total: 8, done: 2, failed: 6, pending: 0, timeLimited: 0 });
+      expect(tallySweepJobs(db, summary.sweepId).failureReasons.length).toBe(3);
       expect(point.complete).toBe(false);
       expect(point.failedLayers).toBe(3);
       expect(point.latencyCycles).toBeNull();

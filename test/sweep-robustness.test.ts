@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { lockPath } from '../src/store/lock.js';
 import { openStore } from '../src/store/open.js';
-import { timeLimitedByNetwork } from '../src/store/time-limited.js';
+import { tallySweepJobs } from '../src/store/job-tally.js';
 import { MAX_DESIGN_POINTS } from '../src/sweep/design-points.js';
 import { planSweep } from '../src/sweep/planner.js';
 import { runSweep } from '../src/sweep/runner.js';
@@ -46,7 +46,7 @@ describe('time-limited results', () => {
       // A real 2-core run rarely hits a 10 s limit on these layers, so mark two jobs as a busy machine would leave them.
       const marked = plan.jobs.slice(0, 2).map((job) => job.key);
       db.prepare("UPDATE jobs SET mapper_status = 'time_limit' WHERE key IN (?, ?)").run(...marked);
-      expect(timeLimitedByNetwork(db, first.sweepId)).toEqual(new Map([['tiny', 2]]));
+      expect(tallySweepJobs(db, first.sweepId).byNetwork.map((row) => [row.network, row.timeLimited])).toEqual([['tiny', 2]]);
     } finally {
       db.close();
     }
@@ -72,7 +72,7 @@ describe('time-limited results', () => {
     expect(retried.stderr).toContain('2 jobs done, 0 failed, 6 reused from earlier runs');
     const after = openStore(dbPath);
     try {
-      expect(timeLimitedByNetwork(after, first.sweepId)).toEqual(new Map());
+      expect(tallySweepJobs(after, first.sweepId).byNetwork.map((row) => [row.network, row.timeLimited])).toEqual([['tiny', 0]]);
     } finally {
       after.close();
     }

@@ -8,17 +8,14 @@ import type { ObjectiveName } from '../store/pareto.js';
 import {
   checkNetwork,
   designPointResults,
-  failureReasons,
   findSweep,
-  jobStatusByNetwork,
   listSweeps,
   paretoFront,
-  sweepJobCounts,
   sweepNetworks,
   varyingParameters,
   type SweepRow,
 } from '../store/queries.js';
-import { timeLimitedJobCount } from '../store/time-limited.js';
+import { tallySweepJobs, type JobCounts } from '../store/job-tally.js';
 import { groupReasons } from '../sweep/failure-reasons.js';
 import { MAX_FULL_POINTS, MAX_LISTED_FAILURES, type NetworkReport, type ParameterValue, type ReportData, type ReportLayer, type ReportPoint } from './data.js';
 import { failedJobs, layerResultsByPoint, networkLayers } from './queries.js';
@@ -74,7 +71,7 @@ function frontIndices(db: Db, sweepId: number, network: string, objectives: Obje
   return new Set(paretoFront(db, sweepId, objectives, network).front.map((point) => point.pointIndex));
 }
 
-function loadNetwork(db: Db, sweep: SweepRow, network: string, maxFullPoints: number): NetworkReport {
+function loadNetwork(db: Db, sweep: SweepRow, network: string, jobs: JobCounts | undefined, maxFullPoints: number): NetworkReport {
   const layers: ReportLayer[] = networkLayers(db, sweep.id, network).map((row) => ({
     name: row.name,
     shape: formatShape(row.shapeJson),
@@ -105,13 +102,12 @@ function loadNetwork(db: Db, sweep: SweepRow, network: string, maxFullPoints: nu
     layers: allLayerResults || onAnyFront(result.pointIndex) ? (layerResults.get(result.pointIndex) ?? []) : [],
   }));
 
-  const status = jobStatusByNetwork(db, sweep.id).find((row) => row.network === network);
   return {
     name: network,
     layers,
     points,
     allLayerResults,
-    jobs: { done: status?.done ?? 0, failed: status?.failed ?? 0, pending: status?.pending ?? 0 },
+    jobs: { done: jobs?.done ?? 0, failed: jobs?.failed ?? 0, pending: jobs?.pending ?? 0 },
   };
 }
 
@@ -124,14 +120,18 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
     }
     const sweep = findSweep(db, options.sweep, dbPath);
 
-    const jobs = sweepJobCounts(db, sweep.id);
+    const tally = tallySweepJobs(db, sweep.id);
+    const jobs = tally.all;
     if (jobs.done + jobs.failed === 0) {
       throw new InputError(dbPath, 'jobs', undefined, `sweep "${sweep.name}" has no finished job yet (${jobs.pending} pending); run or resume it with \`cosa sweep run\``);
     }
 
     if (options.network !== undefined) checkNetwork(db, sweep, options.network, dbPath);
     const names = options.network === undefined ? sweepNetworks(db, sweep.id) : [options.network];
-    const networks = names.map((network) => loadNetwork(db, sweep, network, options.maxFullPoints ?? MAX_FULL_POINTS));
+    const networks = names.map((network) => {
+      const networkJobs = tally.byNetwork.find((row) => row.network === network);
+      return loadNetwork(db, sweep, network, networkJobs, options.maxFullPoints ?? MAX_FULL_POINTS);
+    });
     // NOTE: the figures come from network_results, which `sweep run` rebuilds after every run. So a
     // run killed before that rebuild leaves its newest jobs out of the sums until the next run.
     if (networks.every((network) => network.points.length === 0)) {
@@ -151,10 +151,10 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
       networks,
       status: {
         jobs: { done: jobs.done, failed: jobs.failed, pending: jobs.pending },
-        reasons: groupReasons(failureReasons(db, sweep.id)).map(({ example, jobs }) => ({ reason: example, jobs })),
+        reasons: groupReasons(tally.failureReasons).map(({ example, jobs }) => ({ reason: example, jobs })),
         failures: failures.slice(0, MAX_LISTED_FAILURES),
         failureCount: failures.length,
-        timeLimited: timeLimitedJobCount(db, sweep.id),
+        timeLimited: jobs.timeLimited,
       },
     };
   } finally {

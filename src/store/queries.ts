@@ -200,48 +200,6 @@ export function paretoFront(db: Db, sweepId: number, objectives: ObjectiveName[]
   return { objectives, front, incomplete, considered };
 }
 
-export interface NetworkJobStatus {
-  network: string;
-  /** Distinct jobs (design point x layer shape, shared jobs counted once per network). */
-  total: number;
-  done: number;
-  failed: number;
-  pending: number;
-}
-
-/** Counts the jobs of each network of a sweep. A job shared by two networks counts in both. */
-export function jobStatusByNetwork(db: Db, sweepId: number): NetworkJobStatus[] {
-  const rows = db.prepare(`
-    SELECT network, COUNT(*) AS total,
-      COALESCE(SUM(status = 'done'), 0) AS done,
-      COALESCE(SUM(status = 'failed'), 0) AS failed,
-      COALESCE(SUM(status IS NULL), 0) AS pending
-    FROM (
-      SELECT DISTINCT l.network, pj.job_key, j.status
-      FROM layers l
-      JOIN design_points dp ON dp.sweep_id = l.sweep_id
-      JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
-      LEFT JOIN jobs j ON j.key = pj.job_key
-      WHERE l.sweep_id = ?
-    )
-    GROUP BY network`).all(sweepId) as NetworkJobStatus[];
-  const order = sweepNetworks(db, sweepId);
-  return rows.sort((a, b) => order.indexOf(a.network) - order.indexOf(b.network));
-}
-
-/** Counts the distinct jobs of a sweep: total, done, failed and pending. */
-export function sweepJobCounts(db: Db, sweepId: number): Omit<NetworkJobStatus, 'network'> {
-  return db.prepare(`
-    SELECT COUNT(*) AS total, COALESCE(SUM(status = 'done'), 0) AS done,
-      COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(status IS NULL), 0) AS pending
-    FROM (
-      SELECT DISTINCT pj.job_key, j.status
-      FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id
-      LEFT JOIN jobs j ON j.key = pj.job_key
-      WHERE dp.sweep_id = ?
-    )`).get(sweepId) as Omit<NetworkJobStatus, 'network'>;
-}
-
 export interface LayerResult {
   network: string;
   position: number;
@@ -322,15 +280,4 @@ export function varyingParameters(db: Db, sweepId: number): string[] {
   const names = [...new Set(points.flatMap((point) => Object.keys(point)))];
   if (points.length <= 1) return names;
   return names.filter((name) => points.some((point) => point[name] !== points[0][name]));
-}
-
-/** Failure reasons of a sweep's jobs with how many jobs failed for each, most frequent first. */
-export function failureReasons(db: Db, sweepId: number): { reason: string; jobs: number }[] {
-  return db.prepare(`
-    SELECT COALESCE(j.reason, '(no reason recorded)') AS reason, COUNT(DISTINCT j.key) AS jobs
-    FROM jobs j
-    JOIN point_jobs pj ON pj.job_key = j.key
-    JOIN design_points dp ON dp.id = pj.design_point_id
-    WHERE dp.sweep_id = ? AND j.status = 'failed'
-    GROUP BY reason ORDER BY jobs DESC, reason`).all(sweepId) as { reason: string; jobs: number }[];
 }

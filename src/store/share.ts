@@ -13,7 +13,7 @@ import type { Mapping } from '../mapping/types.js';
 import { writeMappingYaml } from '../mapping/write.js';
 import { shareMappingSteps, type SharedMapping, type SharingJob } from '../sweep/neighbours.js';
 import type { GridValue } from '../sweep/spec.js';
-import { hasSharedMappings, sweepSettings } from './queries.js';
+import { sweepSettings } from './queries.js';
 import type { Layer } from '../workload/layer.js';
 import { parseStoredLayer } from '../workload/stored-layer.js';
 import type { Db } from './open.js';
@@ -237,16 +237,4 @@ function architectureOf(row: JobRow, cache: Map<number, Architecture>): Architec
     cache.set(row.pointId, architecture);
   }
   return architecture;
-}
-
-/**
- * Distinct jobs of a sweep whose stored mapping was shared from a neighbouring design point: those
- * that had a worse mapping of their own, and those whose own mapper failed.
- */
-export function sharedJobCounts(db: Db, sweepId: number): { improved: number; rescued: number } {
-  if (!hasSharedMappings(db)) return { improved: 0, rescued: 0 };
-  return db.prepare(`
-    SELECT COUNT(*) FILTER (WHERE mapper_mapping_yaml IS NOT NULL) AS improved, COUNT(*) FILTER (WHERE mapper_mapping_yaml IS NULL) AS rescued
-    FROM shared_mappings
-    WHERE job_key IN (SELECT pj.job_key FROM point_jobs pj JOIN design_points dp ON dp.id = pj.design_point_id WHERE dp.sweep_id = ?)`).get(sweepId) as { improved: number; rescued: number };
 }

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
-import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepJobCounts, sweepSettings, varyingParameters } from '../../store/queries.js';
+import { sweepJobCounts } from '../../store/job-tally.js';
+import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepSettings, varyingParameters } from '../../store/queries.js';
 import { timeLimitedUse } from '../../store/time-limited.js';
 import { runAction } from '../errors.js';
 import { emptyFrontLine, formatFrontTable, frontCsv, frontJson, frontSummary, objectiveNote, tableParameters, timeLimitWarning } from './pareto-format.js';

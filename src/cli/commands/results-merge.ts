@@ -1,9 +1,9 @@
 // `cosa results merge`: merge the databases of a sweep's shards into one results database.
 import type { Command } from 'commander';
 
+import { sweepJobCounts } from '../../store/job-tally.js';
 import { mergeAndShareResults, mergeResults, type MergeSummary } from '../../store/merge.js';
 import { openStore } from '../../store/open.js';
-import { sweepJobCounts } from '../../store/queries.js';
 import { registerResultsPointCommand } from './results-point.js';
 import { formatShareSummary } from './share-format.js';
 import { runAction } from '../errors.js';

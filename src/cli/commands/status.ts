@@ -1,9 +1,8 @@
 // `cosa sweep status`: jobs done, failed and pending per network of each sweep in a database.
 import { openStore } from '../../store/open.js';
-import { failureReasons, findSweep, jobStatusByNetwork, listSweeps, sweepJobCounts, type SweepRow } from '../../store/queries.js';
+import { tallySweepJobs } from '../../store/job-tally.js';
+import { findSweep, listSweeps, type SweepRow } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
-import { sharedJobCounts } from '../../store/share.js';
-import { timeLimitedByNetwork, timeLimitedJobCount } from '../../store/time-limited.js';
 import { groupReasons } from '../../sweep/failure-reasons.js';
 import { countOf } from '../../plural.js';
 import { formatTable } from '../table.js';
@@ -29,22 +28,21 @@ export function statusCommand(options: StatusOptions): number {
 }
 
 function formatSweepStatus(db: Db, sweep: SweepRow): string {
-  const timeLimited = timeLimitedByNetwork(db, sweep.id);
-  const rows = jobStatusByNetwork(db, sweep.id).map((row) => [row.network, row.total, row.done, timeLimited.get(row.network) ?? 0, row.failed, row.pending].map(String));
-  const totals = sweepJobCounts(db, sweep.id);
-  const timeLimitedTotal = timeLimitedJobCount(db, sweep.id);
-  rows.push(['all (distinct jobs)', totals.total, totals.done, timeLimitedTotal, totals.failed, totals.pending].map(String));
+  const tally = tallySweepJobs(db, sweep.id);
+  const rows = [...tally.byNetwork, { ...tally.all, network: 'all (distinct jobs)' }].map((row) =>
+    [row.network, row.total, row.done, row.timeLimited, row.failed, row.pending].map(String),
+  );
+  const { all: totals, shared } = tally;
 
   const lines = [`sweep ${sweep.name} (spec ${sweep.specPath}, created ${sweep.createdAt})`];
   lines.push(formatTable(['network', 'jobs', 'done', 'time limit', 'failed', 'pending'], rows, ['left', 'right', 'right', 'right', 'right', 'right']));
-  if (timeLimitedTotal > 0) {
+  if (totals.timeLimited > 0) {
     lines.push(
-      `${countOf(timeLimitedTotal, 'done job')} stopped at the time limit with the best mapping found by then; on a busy machine it may be worse. ` +
+      `${countOf(totals.timeLimited, 'done job')} stopped at the time limit with the best mapping found by then; on a busy machine it may be worse. ` +
         `Raise mapper.time_limit_s, or solve them again with \`cosa sweep run ${sweep.specPath} --db ${db.name} --retry-time-limited\``,
     );
   }
 
-  const shared = sharedJobCounts(db, sweep.id);
   if (shared.improved > 0) {
     lines.push(`${countOf(shared.improved, 'done job uses', 'done jobs use')} a mapping first found for a neighbouring design point, which beat their own mapper's on this hardware`);
   }
@@ -53,7 +51,7 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
   }
 
   // Reasons that differ only in their numbers (counts, sizes, times) are one kind, shown by one example.
-  const groups = groupReasons(failureReasons(db, sweep.id));
+  const groups = groupReasons(tally.failureReasons);
   if (groups.length > 0) {
     lines.push('failure reasons (jobs x reason; reasons that differ only in their numbers count as one):');
     for (const { example, jobs } of groups.slice(0, REASONS_SHOWN)) lines.push(`  ${jobs} x ${example}`);

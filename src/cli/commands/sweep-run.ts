@@ -6,9 +6,10 @@ import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
-import { paretoFront, sweepJobCounts, sweepNetworks, sweepSettings, varyingParameters } from '../../store/queries.js';
+import { sweepJobCounts } from '../../store/job-tally.js';
+import { paretoFront, sweepNetworks, sweepSettings, varyingParameters } from '../../store/queries.js';
 import { checkSweepName } from '../../store/write.js';
-import { timeLimitedJobCount, timeLimitedUse } from '../../store/time-limited.js';
+import { timeLimitedUse } from '../../store/time-limited.js';
 import { gridSize } from '../../sweep/design-points.js';
 import { planSweep, type SweepPlan } from '../../sweep/planner.js';
 import { defaultReporter } from '../../sweep/progress.js';
@@ -149,7 +150,7 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
       process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
     }
 
-    const timeLimited = timeLimitedJobCount(db, summary.sweepId);
+    const timeLimited = counts.timeLimited;
     if (timeLimited > 0) process.stderr.write(`${countOf(timeLimited, 'done job')} of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
     if (summary.interrupted) {
       process.stderr.write(`interrupted: rerun the same command to resume\n`);
