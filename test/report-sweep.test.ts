@@ -1,7 +1,6 @@
 // The report of a small real sweep: `cosa sweep run` solves every job with CoSA on HiGHS in worker
 // threads, `cosa report` writes the page, and Chromium opens it. Runs the compiled CLI
 // (bin/cosa.js → dist/src/cli/main.js), so build first: `npx tsc -p .`.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open.js';
 import { designPointResults, findSweep, type DesignPointResult } from '../src/store/queries.js';
 import { chartSeriesCounts, openReport, skipBrowserTests, type OpenReport } from './report-chromium.js';
+import { runCli } from './sweep-helpers.js';
 
 const REPO = join(import.meta.dirname, '..');
-const CLI = join(REPO, 'bin', 'cosa.js');
 const OUTPUT_DIR = join(REPO, 'test-output');
 
 const SPEC = `name: report-sweep
@@ -29,16 +28,6 @@ const PROBLEMS: Record<string, string> = {
   'conv.yaml': 'problem: {R: 3, S: 3, P: 8, Q: 8, C: 8, K: 16, N: 1, Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1}\n',
   'fc.yaml': 'problem: {R: 1, S: 1, P: 1, Q: 1, C: 64, K: 32, N: 1, Wstride: 1, Hstride: 1, Wdilation: 1, Hdilation: 1}\n',
 };
-
-function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, COSA_DEBUG: '' },
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function dominates(a: number[], b: number[]): boolean {
   return a.every((value, i) => value <= b[i]) && a.some((value, i) => value < b[i]);
@@ -62,7 +51,7 @@ describe.skipIf(skipBrowserTests)('report of a real sweep', () => {
     writeFileSync(join(workDir, 'sweep.yaml'), SPEC);
     const dbPath = join(workDir, 'sweep.sqlite');
 
-    const sweep = runCli(['sweep', 'run', join(workDir, 'sweep.yaml'), '--db', dbPath, '--workers', '2']);
+    const sweep = await runCli(['sweep', 'run', join(workDir, 'sweep.yaml'), '--db', dbPath, '--workers', '2'], REPO);
     expect(sweep.status, sweep.stderr).toBe(0);
 
     const db = openStore(dbPath, { readonly: true });
@@ -71,7 +60,7 @@ describe.skipIf(skipBrowserTests)('report of a real sweep', () => {
 
     mkdirSync(OUTPUT_DIR, { recursive: true });
     const htmlPath = join(OUTPUT_DIR, 'report-sweep.html');
-    const written = runCli(['report', '--db', dbPath, '--out', htmlPath]);
+    const written = await runCli(['report', '--db', dbPath, '--out', htmlPath], REPO);
     expect(written.status, written.stderr).toBe(0);
     report = await openReport(htmlPath);
   });
