@@ -3,11 +3,42 @@
 import { InputError } from '../input-error.js';
 import { DIMENSIONS, type Dimension, type Factors, type Layer } from '../workload/layer.js';
 
-/** One `NAME=VALUE` or `NAMEVALUE` term; Timeloop also accepts spaces around `=` and a `,residual` suffix. */
-const FACTOR_TERM = /([A-Za-z]+)\s*=*\s*([0-9]+)(,[0-9]+)?/y;
+/**
+ * One `NAME=VALUE` or `NAMEVALUE` term. Timeloop also accepts spaces around `=`, a `,residual`
+ * suffix, and in mapspace constraints the bounds `NAME<=VALUE` and `NAME>=VALUE`.
+ */
+const FACTOR_TERM = /([A-Za-z]+)\s*(<=|>=|=*)\s*([0-9]+)(,[0-9]+)?/y;
 
 function isDimension(name: string): name is Dimension {
   return (DIMENSIONS as readonly string[]).includes(name);
+}
+
+/** One term of a factor string as written: `R=3`, `R3`, `R<=4` or `R>=2`. */
+export interface FactorTerm {
+  name: string;
+  relation: '=' | '<=' | '>=';
+  value: number;
+  /** The term as written, for messages. */
+  text: string;
+  /** True when the term has Timeloop's `,residual` suffix. */
+  hasResidual: boolean;
+}
+
+/** Splits a factor string into its terms; text that is not a term raises InputError. Names are not checked. */
+export function readFactorTerms(text: string, file: string, field: string): FactorTerm[] {
+  const terms: FactorTerm[] = [];
+  let position = skipSeparators(text, 0);
+  while (position < text.length) {
+    FACTOR_TERM.lastIndex = position;
+    const match = FACTOR_TERM.exec(text);
+    if (match === null) {
+      throw new InputError(file, field, text, `cannot read a factor at "${text.slice(position)}"; write factors as "R=1 S=3 P=7 ..." or "R1 S3 P7 ..."`);
+    }
+    const [written, name, relation, value, residual] = match;
+    terms.push({ name, relation: relation === '<=' || relation === '>=' ? relation : '=', value: Number(value), text: written.trim(), hasResidual: residual !== undefined });
+    position = skipSeparators(text, FACTOR_TERM.lastIndex);
+  }
+  return terms;
 }
 
 /** A factor written as 0, which stands for the whole layer dimension. */
@@ -24,30 +55,23 @@ export interface ZeroFactor {
  */
 export function parseFactors(text: string, file: string, field: string, layer: Layer, zeroFactors?: ZeroFactor[]): Factors {
   const factors: Partial<Factors> = {};
-  let position = skipSeparators(text, 0);
-
-  while (position < text.length) {
-    FACTOR_TERM.lastIndex = position;
-    const match = FACTOR_TERM.exec(text);
-    if (match === null) {
-      throw new InputError(file, field, text, `cannot read a factor at "${text.slice(position)}"; write factors as "R=1 S=3 P=7 ..." or "R1 S3 P7 ..."`);
-    }
-
-    const [, name, value, residual] = match;
+  for (const term of readFactorTerms(text, file, field)) {
+    const { name } = term;
     if (!isDimension(name)) {
       throw new InputError(file, field, text, `unknown dimension ${name}; valid dimensions: ${DIMENSIONS.join(' ')}`);
     }
-    if (residual !== undefined) {
-      throw new InputError(file, field, text, `residual factors such as "${match[0].trim()}" are not supported; give each dimension one factor`);
+    if (term.relation !== '=') {
+      throw new InputError(file, field, text, `"${term.text}" is a bound, which only mapspace constraints give; a mapping gives each factor itself, such as ${name}=${term.value}`);
+    }
+    if (term.hasResidual) {
+      throw new InputError(file, field, text, `residual factors such as "${term.text}" are not supported; give each dimension one factor`);
     }
     if (factors[name] !== undefined) {
       throw new InputError(file, field, text, `dimension ${name} has more than one factor`);
     }
 
-    const bound = Number(value);
-    factors[name] = bound === 0 ? layer[name] : bound;
-    if (bound === 0) zeroFactors?.push({ dimension: name, field });
-    position = skipSeparators(text, FACTOR_TERM.lastIndex);
+    factors[name] = term.value === 0 ? layer[name] : term.value;
+    if (term.value === 0) zeroFactors?.push({ dimension: name, field });
   }
 
   const complete = {} as Factors;
