@@ -4,9 +4,10 @@
 // polished, reach other basins. Every budget counts draws and evaluations, never seconds, so the
 // same inputs give the same mapping on an idle and on a loaded machine.
 import type { Architecture } from '../arch/types.js';
+import type { ResolvedConstraints } from '../mapping/constraints-resolve.js';
 import { evaluate } from '../model/evaluate.js';
 import type { Layer } from '../workload/layer.js';
-import { createRng, drawMapping } from './random.js';
+import { constrainedDraws, createRng, drawMapping } from './random.js';
 import { refineMapping, type Scored } from './refine.js';
 import { isBetter, mappingSlots, primeGroups } from './space.js';
 import type { KeepPattern, Objective } from './types.js';
@@ -35,7 +36,10 @@ export interface Draws {
   timedOut: boolean;
 }
 
-/** Returns the best `count` valid random draws by the objective, drawing until `samples` or the deadline (performance.now() ms). */
+/**
+ * Returns the best `count` valid random draws by the objective, drawing until `samples` or the
+ * deadline (performance.now() ms). Every draw meets `constraints`.
+ */
 export function bestDraws(
   arch: Architecture,
   layer: Layer,
@@ -45,14 +49,16 @@ export function bestDraws(
   count: number,
   seed: number,
   deadline = Infinity,
+  constraints?: ResolvedConstraints,
 ): Draws {
   const rng = createRng(seed);
   const slots = mappingSlots(arch);
   const groups = primeGroups(layer);
+  const space = constrainedDraws(slots, groups, constraints);
   const kept: Scored[] = [];
   for (let drawn = 0; drawn < samples; drawn++) {
     if (drawn % CHECK_EVERY === 0 && performance.now() >= deadline) return { best: kept, timedOut: true };
-    const mapping = drawMapping(arch, layer, keep, slots, groups, rng);
+    const mapping = drawMapping(arch, layer, keep, slots, groups, rng, space);
     if (mapping === undefined) continue;
     const result = evaluate(arch, layer, mapping);
     if (!result.ok) continue;
@@ -69,10 +75,18 @@ export interface MultiStartResult extends Scored {
   timedOut: boolean;
 }
 
-/** Polishes `first` and the best random draws; returns the best mapping any search evaluated. */
-export function multiStartRefine(arch: Architecture, layer: Layer, keep: KeepPattern, first: Scored, objective: Objective, budget: MultiStartBudget): MultiStartResult {
+/** Polishes `first` and the best random draws; returns the best mapping any search evaluated, which meets `constraints`. */
+export function multiStartRefine(
+  arch: Architecture,
+  layer: Layer,
+  keep: KeepPattern,
+  first: Scored,
+  objective: Objective,
+  budget: MultiStartBudget,
+  constraints?: ResolvedConstraints,
+): MultiStartResult {
   const deadline = performance.now() + budget.seconds * 1000;
-  const draws = bestDraws(arch, layer, keep, objective, budget.samples, budget.starts, budget.seed, deadline);
+  const draws = bestDraws(arch, layer, keep, objective, budget.samples, budget.starts, budget.seed, deadline, constraints);
   const starts = [first, ...draws.best];
 
   let best = first;
@@ -84,7 +98,7 @@ export function multiStartRefine(arch: Architecture, layer: Layer, keep: KeepPat
       break;
     }
     const evaluations = index === 0 ? budget.firstEvaluations : budget.evaluationsPerStart;
-    const result = refineMapping(arch, layer, start, objective, { seconds, evaluations });
+    const result = refineMapping(arch, layer, start, objective, { seconds, evaluations }, constraints);
     timedOut ||= result.timedOut;
     if (isBetter(result.evaluation, best.evaluation, objective)) best = { mapping: result.mapping, evaluation: result.evaluation };
   }

@@ -2,10 +2,13 @@
 // split over the slots, and each level's loop order), keeps the valid ones and returns the best by
 // the objective. It is the baseline CoSA is compared with.
 import type { Architecture } from '../arch/types.js';
+import { conformMapping, constraintViolation } from '../mapping/constraints-check.js';
+import type { ResolvedConstraints } from '../mapping/constraints-resolve.js';
 import { evaluate } from '../model/evaluate.js';
 import type { Evaluation } from '../model/types.js';
 import type { Mapping } from '../mapping/types.js';
 import { DIMENSIONS, type Dimension, type Layer } from '../workload/layer.js';
+import { drawRuleChoice, groupRules, type GroupRule } from './constrained-space.js';
 import { infeasibilityReason } from './feasibility.js';
 import { isBetter, mappingSlots, placementToMapping, precheckMapping, primeGroups, type PrimeGroup, type Slot } from './space.js';
 import type { KeepPattern, MapperSettings, ScheduleResult } from './types.js';
@@ -61,12 +64,42 @@ export function shuffledDimensions(rng: () => number, withGroups: boolean): Dime
   return withGroups ? order : [...order, 'G'];
 }
 
-/** Draws one mapping uniformly from the map space; undefined when the pre-check rejects it. */
-export function drawMapping(arch: Architecture, layer: Layer, keep: KeepPattern, slots: Slot[], groups: PrimeGroup[], rng: () => number): Mapping | undefined {
-  const placement = groups.map((group) => randomComposition(group.count, slots.length, rng));
+/** A layer's mapspace constraints with the placement rule of each prime group. */
+export interface ConstrainedDraws {
+  constraints: ResolvedConstraints;
+  rules: GroupRule[];
+}
+
+export function constrainedDraws(slots: Slot[], groups: PrimeGroup[], constraints: ResolvedConstraints | undefined): ConstrainedDraws | undefined {
+  return constraints === undefined ? undefined : { constraints, rules: groupRules(slots, groups, constraints) };
+}
+
+/**
+ * Draws one mapping uniformly from the map space, or from the part of it that `space` allows.
+ * Returns undefined when the pre-check rejects the draw or it breaks a constraint. Without `space`
+ * a draw takes the same numbers from `rng` as before constraints existed, so seeded results stay reproducible.
+ */
+export function drawMapping(
+  arch: Architecture,
+  layer: Layer,
+  keep: KeepPattern,
+  slots: Slot[],
+  groups: PrimeGroup[],
+  rng: () => number,
+  space?: ConstrainedDraws,
+): Mapping | undefined {
+  const placement: number[][] = [];
+  for (const [g, group] of groups.entries()) {
+    const choice = space === undefined ? randomComposition(group.count, slots.length, rng) : drawRuleChoice(space.rules[g], slots.length, rng);
+    if (choice === undefined) return undefined;
+    placement.push(choice);
+  }
   const permutations = arch.levels.map(() => shuffledDimensions(rng, layer.G > 1));
-  const mapping = placementToMapping(slots, groups, placement, permutations, keep);
-  if (mapping === undefined || precheckMapping(arch, layer, mapping) !== undefined) return undefined;
+  const drawn = placementToMapping(slots, groups, placement, permutations, keep);
+  if (drawn === undefined) return undefined;
+  const mapping = space === undefined ? drawn : conformMapping(space.constraints, drawn);
+  if (space !== undefined && constraintViolation(space.constraints, arch, mapping) !== undefined) return undefined;
+  if (precheckMapping(arch, layer, mapping) !== undefined) return undefined;
   return mapping;
 }
 
@@ -75,7 +108,7 @@ export function drawMapping(arch: Architecture, layer: Layer, keep: KeepPattern,
  * is 'sampled' when the sample budget ran out first (the best of that many draws, proven nothing) and 'time_limit'
  * when the clock stopped it; 'no_incumbent' when no draw was valid.
  */
-export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
+export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings, constraints?: ResolvedConstraints): Promise<ScheduleResult> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const reason = infeasibilityReason(arch, layer, keep);
@@ -84,6 +117,7 @@ export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepP
   const rng = createRng(settings.seed ?? 1);
   const slots = mappingSlots(arch);
   const groups = primeGroups(layer);
+  const space = constrainedDraws(slots, groups, constraints);
   const maxSamples = settings.samples ?? Infinity;
   const deadline = started + settings.timeLimitS * 1000;
 
@@ -97,7 +131,7 @@ export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepP
     }
     drawn++;
 
-    const mapping = drawMapping(arch, layer, keep, slots, groups, rng);
+    const mapping = drawMapping(arch, layer, keep, slots, groups, rng, space);
     if (mapping === undefined) continue;
 
     const result = evaluate(arch, layer, mapping);
@@ -105,7 +139,8 @@ export async function randomMapper(arch: Architecture, layer: Layer, keep: KeepP
   }
 
   if (best === undefined) {
-    return { status: 'no_incumbent', reason: `none of ${drawn} random mappings was valid`, solveSeconds: elapsed() };
+    const met = constraints === undefined ? '' : ' and met the mapspace constraints';
+    return { status: 'no_incumbent', reason: `none of ${drawn} random mappings was valid${met}`, solveSeconds: elapsed() };
   }
   return { status: timedOut ? 'time_limit' : 'sampled', mapping: best.mapping, evaluation: best.evaluation, solveSeconds: elapsed() };
 }

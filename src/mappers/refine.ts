@@ -2,6 +2,8 @@
 // prime-factor moves, loop-order changes and, when those stall, prime swaps between slots. It
 // also repairs a mapping that the cost model rejects by moving factors outward.
 import type { Architecture } from '../arch/types.js';
+import { conformMapping, constraintViolation } from '../mapping/constraints-check.js';
+import type { ResolvedConstraints } from '../mapping/constraints-resolve.js';
 import type { Mapping } from '../mapping/types.js';
 import { evaluate } from '../model/evaluate.js';
 import type { Evaluation } from '../model/types.js';
@@ -29,7 +31,26 @@ export interface SearchResult extends Scored {
   timedOut: boolean;
 }
 
-export function refineMapping(arch: Architecture, layer: Layer, start: Scored, objective: Objective, budget: SearchBudget): SearchResult {
+/**
+ * Returns the mapping built from `loops`, with its loop orders made to meet `constraints`, or
+ * undefined when it breaks one of them. Without constraints every mapping is accepted.
+ */
+export function constrainedMapping(arch: Architecture, loops: LevelLoops[], constraints: ResolvedConstraints | undefined): Mapping | undefined {
+  const mapping = fromLoops(loops);
+  if (constraints === undefined) return mapping;
+  const conformed = conformMapping(constraints, mapping);
+  return constraintViolation(constraints, arch, conformed) === undefined ? conformed : undefined;
+}
+
+/** Improves `start` by first-improvement local search; every candidate it evaluates meets `constraints`. */
+export function refineMapping(
+  arch: Architecture,
+  layer: Layer,
+  start: Scored,
+  objective: Objective,
+  budget: SearchBudget,
+  constraints?: ResolvedConstraints,
+): SearchResult {
   const deadline = performance.now() + budget.seconds * 1000;
   let best = start;
   let evaluations = 0;
@@ -43,8 +64,8 @@ export function refineMapping(arch: Architecture, layer: Layer, start: Scored, o
   const tryCandidates = (candidates: LevelLoops[][]): boolean => {
     for (const candidate of candidates) {
       if (exhausted()) return false;
-      const mapping = fromLoops(candidate);
-      if (precheckMapping(arch, layer, mapping) !== undefined) continue;
+      const mapping = constrainedMapping(arch, candidate, constraints);
+      if (mapping === undefined || precheckMapping(arch, layer, mapping) !== undefined) continue;
       evaluations++;
       const result = evaluate(arch, layer, mapping);
       if (result.ok && isBetter(result, best.evaluation, objective)) {
@@ -69,12 +90,13 @@ export function refineMapping(arch: Architecture, layer: Layer, start: Scored, o
  * Makes a mapping valid. While the pre-check finds an overfull level, it moves the largest prime
  * of a dimension relevant to that level's tiles, from that level or below, to the temporal loops
  * one level up. An over-wide fan-out becomes temporal loops of the same level. The fallback runs
- * every loop at the outermost level. Returns undefined when even that is invalid.
+ * every loop at the outermost level. Returns undefined when even that is invalid. Each step takes
+ * the first of its moves whose result meets `constraints`, so a valid start stays valid.
  */
-export function repairMapping(arch: Architecture, layer: Layer, mapping: Mapping): Scored | undefined {
+export function repairMapping(arch: Architecture, layer: Layer, mapping: Mapping, constraints?: ResolvedConstraints): Scored | undefined {
   let loops = toLoops(mapping);
   for (let step = 0; step < 200; step++) {
-    const current = fromLoops(loops);
+    const current = constrainedMapping(arch, loops, constraints) ?? fromLoops(loops);
     const violation = precheckMapping(arch, layer, current);
     if (violation === undefined) {
       const result = evaluate(arch, layer, current);
@@ -82,49 +104,51 @@ export function repairMapping(arch: Architecture, layer: Layer, mapping: Mapping
       break;
     }
 
-    const next = violation.kind === 'fanout' ? narrowFanout(loops, violation.level, violation.axis ?? 'X') : shrinkTile(loops, violation.level);
+    const moves = violation.kind === 'fanout' ? narrowFanout(loops, violation.level, violation.axis ?? 'X') : shrinkTile(loops, violation.level);
+    const next = moves.find((candidate) => candidate !== undefined && constrainedMapping(arch, candidate, constraints) !== undefined);
     if (next === undefined) break;
     loops = next;
   }
 
-  const outermost = outermostMapping(arch, layer, mapping.levels.map((level) => level.keep));
+  const outermost = constrainedMapping(arch, toLoops(outermostMapping(arch, layer, mapping.levels.map((level) => level.keep))), constraints);
+  if (outermost === undefined) return undefined;
   const result = evaluate(arch, layer, outermost);
   return result.ok ? { mapping: outermost, evaluation: result } : undefined;
 }
 
-function narrowFanout(loops: LevelLoops[], level: number, axis: 'X' | 'Y'): LevelLoops[] | undefined {
+/** Moves of the largest prime of each spatial loop on the axis to the level's temporal loops, largest loop first. */
+function narrowFanout(loops: LevelLoops[], level: number, axis: 'X' | 'Y'): (LevelLoops[] | undefined)[] {
   const factors = axis === 'X' ? loops[level].x : loops[level].y;
-  const dimension = largestFactorDimension(factors, DIMENSIONS);
-  if (dimension === undefined) return undefined;
-  const prime = Math.max(...primeFactors(factors[dimension]));
-  return moveFactor(loops, dimension, prime, { level, kind: axis === 'X' ? 'spatialX' : 'spatialY' }, { level, kind: 'temporal' });
+  const dimensions = DIMENSIONS.filter((dimension) => factors[dimension] > 1);
+  // A stable sort keeps R S P Q C K N G order among equal factors.
+  dimensions.sort((a, b) => factors[b] - factors[a]);
+  return dimensions.map((dimension) => {
+    const prime = Math.max(...primeFactors(factors[dimension]));
+    return moveFactor(loops, dimension, prime, { level, kind: axis === 'X' ? 'spatialX' : 'spatialY' }, { level, kind: 'temporal' });
+  });
 }
 
-function shrinkTile(loops: LevelLoops[], level: number): LevelLoops[] | undefined {
-  if (level + 1 >= loops.length) return undefined;
+/**
+ * Moves of a prime of a dimension relevant to the level's kept tiles, from that level or below,
+ * to the temporal loops one level up, largest prime first.
+ */
+function shrinkTile(loops: LevelLoops[], level: number): (LevelLoops[] | undefined)[] {
+  if (level + 1 >= loops.length) return [];
   const relevant = DIMENSIONS.filter((dimension) => DATA_SPACES.some((dataSpace) => loops[level].keep[dataSpace] && isRelevant(dataSpace, dimension)));
 
-  let best: { dimension: Dimension; prime: number; from: { level: number; kind: 'temporal' | 'spatialX' | 'spatialY' } } | undefined;
+  const candidates: { dimension: Dimension; prime: number; from: { level: number; kind: 'temporal' | 'spatialX' | 'spatialY' } }[] = [];
   for (let inner = level; inner >= 0; inner--) {
     for (const kind of ['temporal', 'spatialX', 'spatialY'] as const) {
       const factors = slotFactors(loops[inner], kind);
       for (const dimension of relevant) {
         if (factors[dimension] === 1) continue;
-        const prime = Math.max(...primeFactors(factors[dimension]));
-        if (best === undefined || prime > best.prime) best = { dimension, prime, from: { level: inner, kind } };
+        candidates.push({ dimension, prime: Math.max(...primeFactors(factors[dimension])), from: { level: inner, kind } });
       }
     }
   }
-  if (best === undefined) return undefined;
-  return moveFactor(loops, best.dimension, best.prime, best.from, { level: level + 1, kind: 'temporal' });
-}
-
-function largestFactorDimension(factors: Record<Dimension, number>, dimensions: readonly Dimension[]): Dimension | undefined {
-  let best: Dimension | undefined;
-  for (const dimension of dimensions) {
-    if (factors[dimension] > 1 && (best === undefined || factors[dimension] > factors[best])) best = dimension;
-  }
-  return best;
+  // A stable sort keeps the search order among equal primes: the level itself, then the levels below it.
+  candidates.sort((a, b) => b.prime - a.prime);
+  return candidates.map((best) => moveFactor(loops, best.dimension, best.prime, best.from, { level: level + 1, kind: 'temporal' }));
 }
 
 /** Builds the mapping with every loop temporal at the outermost level, valid whenever that level fits whole tensors. */

@@ -1,6 +1,7 @@
 // The contract between the mappers and their callers (the `schedule` command and the sweep worker).
 import type { KeepPattern } from '../arch/bypass.js';
 import type { Architecture } from '../arch/types.js';
+import type { ResolvedConstraints } from '../mapping/constraints-resolve.js';
 import type { Mapping } from '../mapping/types.js';
 import type { Evaluation } from '../model/types.js';
 import type { Layer } from '../workload/layer.js';
@@ -50,15 +51,22 @@ export interface ScheduleResult {
   /** Why no mapping was found: the binding constraint, or the solver's message. */
   reason?: string;
   solveSeconds: number;
+  /** Mapspace constraints left out for this layer, one line each (see resolveConstraints). */
+  notes?: string[];
   mipObjective?: number;
   mipBound?: number;
   gap?: number;
 }
 
-/** Every mapper has this signature; `keep` comes from the mapping, the mapspace or the design. */
+/**
+ * The signature of every mapper. `keep` comes from the mapping, the mapspace or the design.
+ * `constraints` are the mapspace's constraints resolved for `layer`, and every mapping the mapper
+ * returns meets them.
+ */
 export type Mapper = (
   arch: Architecture,
   layer: Layer,
   keep: KeepPattern,
   settings: MapperSettings,
+  constraints?: ResolvedConstraints,
 ) => Promise<ScheduleResult>;

@@ -1,4 +1,5 @@
 // Turns the solver's column values back into a Mapping.
+import { conformMapping } from '../../mapping/constraints-check.js';
 import type { Mapping } from '../../mapping/types.js';
 import { DATA_SPACES } from '../../workload/layer.js';
 import { blockPermutation, placementToMapping } from '../space.js';
@@ -21,5 +22,6 @@ export function decodeMapping(program: Program, values: ArrayLike<number>): Mapp
 
   const mapping = placementToMapping(program.slots, program.groups, placement, permutations, program.keep);
   if (mapping === undefined) throw new Error('decoded mapping puts one dimension on both mesh axes of a level');
-  return mapping;
+  // The reuse choice orders a level's loops; the program allows only choices that some order meeting the constraints realises.
+  return program.constraints === undefined ? mapping : conformMapping(program.constraints, mapping);
 }

@@ -4,7 +4,9 @@
 import { DATA_SPACES, type Layer } from '../../workload/layer.js';
 import type { Architecture } from '../../arch/types.js';
 import type { KeepPattern, Objective } from '../types.js';
+import type { ResolvedConstraints } from '../../mapping/constraints-resolve.js';
 import { addCapacityLimits } from './capacity.js';
+import { addMapspaceRows } from './mapspace-rows.js';
 import { createProgram, logExtent, logTerms, relevantDimensions, sumTerms, type Program } from './placement.js';
 import { addTraffic, type TrafficTerm } from './traffic.js';
 
@@ -36,9 +38,11 @@ export function buildProgram(
   layer: Layer,
   keep: KeepPattern,
   weights: ObjectiveWeights,
+  constraints?: ResolvedConstraints,
 ): CosaProgram {
-  const program = createProgram(arch, layer, keep);
+  const program = createProgram(arch, layer, keep, constraints);
   addCapacityLimits(program);
+  addMapspaceRows(program);
   const traffic = addTraffic(program);
   const latency = addLatency(program, traffic);
 

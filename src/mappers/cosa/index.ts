@@ -1,6 +1,8 @@
 // The CoSA mapper: build the mixed-integer program, solve it with HiGHS, decode the mapping,
 // check it with the cost model (repairing it if the model rejects it) and polish it by local search.
 import type { Architecture } from '../../arch/types.js';
+import { constraintViolation } from '../../mapping/constraints-check.js';
+import type { ResolvedConstraints } from '../../mapping/constraints-resolve.js';
 import { evaluate } from '../../model/evaluate.js';
 import type { Layer } from '../../workload/layer.js';
 import { infeasibilityReason } from '../feasibility.js';
@@ -32,7 +34,7 @@ export const REFINE_BUDGET = {
   seed: 1,
 } as const;
 
-export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings): Promise<ScheduleResult> {
+export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPattern, settings: MapperSettings, constraints?: ResolvedConstraints): Promise<ScheduleResult> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const timeLimitS = settings.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
@@ -41,13 +43,13 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   if (reason !== undefined) return { status: 'infeasible', reason, solveSeconds: elapsed() };
 
   const weights = settings.weights ?? OBJECTIVE_PRESETS[settings.objective];
-  const program = buildProgram(arch, layer, keep, weights);
+  const program = buildProgram(arch, layer, keep, weights, constraints);
   // The solver gets what is left of the limit after building the program, so the limit bounds the whole search.
   const solveLimitS = Math.max(MIN_SOLVE_S, timeLimitS - elapsed());
   const outcome = await solveModel(program.model, { mipRelGap: settings.mipRelGap ?? DEFAULT_MIP_REL_GAP, timeLimitS: solveLimitS });
 
   if (outcome.status === 'infeasible') {
-    const rows = outcome.conflictRows?.map((row) => describeRow(arch, row)).join(', ');
+    const rows = outcome.conflictRows?.map((row) => program.rowMeanings.get(row) ?? describeRow(arch, row)).join(', ');
     const detail = rows === undefined ? 'HiGHS proved the program infeasible' : `HiGHS proved the program infeasible; conflicting constraints: ${rows}`;
     return { status: 'infeasible', reason: detail, solveSeconds: elapsed() };
   }
@@ -59,8 +61,12 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   }
 
   const decoded = decodeMapping(program, outcome.values);
+  const broken = constraints === undefined ? undefined : constraintViolation(constraints, arch, decoded);
+  if (broken !== undefined) {
+    return { status: 'no_incumbent', reason: `the decoded mapping breaks a mapspace constraint: ${broken}`, solveSeconds: elapsed() };
+  }
   const checked = evaluate(arch, layer, decoded);
-  const start: Scored | undefined = checked.ok ? { mapping: decoded, evaluation: checked } : repairMapping(arch, layer, decoded);
+  const start: Scored | undefined = checked.ok ? { mapping: decoded, evaluation: checked } : repairMapping(arch, layer, decoded, constraints);
   if (start === undefined) {
     const error = checked.ok ? '' : checked.error;
     return { status: 'no_incumbent', reason: `the decoded mapping is invalid and could not be repaired: ${error}`, solveSeconds: elapsed() };
@@ -70,7 +76,8 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   let status = outcome.status;
   if (settings.refine !== false) {
     const remaining = Math.max(0, timeLimitS - elapsed());
-    const refined = multiStartRefine(arch, layer, keep, start, settings.objective, { ...REFINE_BUDGET, seed: settings.seed ?? REFINE_BUDGET.seed, seconds: remaining });
+    const budget = { ...REFINE_BUDGET, seed: settings.seed ?? REFINE_BUDGET.seed, seconds: remaining };
+    const refined = multiStartRefine(arch, layer, keep, start, settings.objective, budget, constraints);
     best = refined;
     // A local search cut short by the clock leaves a mapping that depends on the machine's load,
     // so it is reported like a solve stopped at the time limit: counted, and retried on request.

@@ -4,6 +4,7 @@
 import { fanout, type Architecture } from '../../arch/types.js';
 import { DATA_SPACES, DIMENSIONS, isRelevant, type DataSpace, type Dimension, type Layer } from '../../workload/layer.js';
 import { mappingSlots, primeGroups, type PrimeGroup, type Slot } from '../space.js';
+import type { ResolvedConstraints } from '../../mapping/constraints-resolve.js';
 import type { KeepPattern } from '../types.js';
 import { LinearModel, type Terms } from './linear-model.js';
 
@@ -20,12 +21,18 @@ export interface Program {
   active: Map<string, number>;
   /** Binary per level and data space: the level's loops irrelevant to the data space are innermost. */
   reuse: (number | undefined)[][];
+  /** Binary per level with a 2-D fan-out and dimension (activeKey): 1 lets the dimension's spatial loop take X, 0 Y. */
+  axis: Map<string, number>;
+  /** The layer's mapspace constraints, when any. */
+  constraints?: ResolvedConstraints;
+  /** The meaning of each row that a mapspace constraint adds, by row name, for infeasibility reasons. */
+  rowMeanings: Map<string, string>;
 }
 
 /** Slack added to log-space limits so that a tile exactly at capacity is not cut off by rounding. */
 export const LOG_SLACK = 1e-9;
 
-export function createProgram(arch: Architecture, layer: Layer, keep: KeepPattern): Program {
+export function createProgram(arch: Architecture, layer: Layer, keep: KeepPattern, constraints?: ResolvedConstraints): Program {
   const model = new LinearModel();
   const slots = mappingSlots(arch);
   const groups = primeGroups(layer);
@@ -40,7 +47,7 @@ export function createProgram(arch: Architecture, layer: Layer, keep: KeepPatter
     model.addEqual(`place_${group.dimension}${group.prime}`, placement[g].map((column) => [column, 1] as const), group.count);
   });
 
-  const program: Program = { model, arch, layer, keep, slots, groups, placement, active: new Map(), reuse: [] };
+  const program: Program = { model, arch, layer, keep, slots, groups, placement, active: new Map(), reuse: [], axis: new Map(), constraints, rowMeanings: new Map() };
   addAxisChoice(program);
   addFanoutLimits(program);
   addActivity(program);
@@ -83,6 +90,7 @@ function addAxisChoice(program: Program): void {
       const members = groups.map((group, g) => ({ group, g })).filter(({ group }) => group.dimension === dimension);
       if (members.length === 0) continue;
       const onX = model.addVariable(`axis_${level.name.replace(/[^A-Za-z0-9_]/g, '_')}_${index}_${dimension}`, 'binary');
+      program.axis.set(activeKey(index, dimension), onX);
       for (const { group, g } of members) {
         model.addLessEqual(`axisX_${index}_${dimension}${group.prime}`, [[placement[g][x], 1], [onX, -group.count]], 0);
         model.addLessEqual(`axisY_${index}_${dimension}${group.prime}`, [[placement[g][y], 1], [onX, group.count]], group.count);
