@@ -49,15 +49,34 @@ describe('cosa schedule', () => {
     expect(output.schedule.gap).toBeLessThanOrEqual(0.01);
   });
 
-  it('warns about unapplied factor constraints', () => {
+  it('applies constraints, names ignored ones', () => {
     const constrained = join(workDir, 'constrained.yaml');
-    writeFileSync(constrained, `${MAPSPACE}  - {target: GlobalBuffer, type: spatial, factors: K=4 C=1}\n  - {target: Registers, type: temporal, permutation: RSPQCKN}\n`);
-    const run = runCli(['schedule', ...caseArgs, '--mapspace', constrained, '--json']);
+    const entries = [
+      '  - {target: GlobalBuffer, type: spatial, factors: K=4 C=1, no_multicast_no_reduction: [Weights]}',
+      '  - {target: AccumulationBuffer, type: temporal, permutation: KC}',
+    ];
+    writeFileSync(constrained, `${MAPSPACE}${entries.join('\n')}\n`);
+    const out = join(workDir, 'constrained-map.yaml');
+    const run = runCli(['schedule', ...caseArgs, '--mapspace', constrained, '--json', '--out', out]);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toContain('mapspace.constraints[5] (spatial at GlobalBuffer), mapspace.constraints[6] (temporal at Registers) not applied');
+    expect(run.stderr).toContain('mapspace.constraints[5].no_multicast_no_reduction (spatial at GlobalBuffer) not applied');
+    expect(run.stderr).not.toContain('mapspace.constraints[6]');
+
+    const written = readFileSync(out, 'utf8');
+    const globalBufferSpatial = /target: GlobalBuffer\n\s+type: spatial\n\s+factors: (.*)/.exec(written)?.[1];
+    expect(globalBufferSpatial).toMatch(/\bK=4\b/);
+    expect(globalBufferSpatial).toMatch(/\bC=1\b/);
 
     const bypassOnly = runCli(['schedule', ...caseArgs, '--mapspace', mapspacePath, '--json']);
     expect(bypassOnly.stderr).not.toContain('not applied');
+  });
+
+  it('exits 1 on unsatisfiable constraints', () => {
+    const impossible = join(workDir, 'impossible.yaml');
+    writeFileSync(impossible, `${MAPSPACE}  - {target: Registers, type: temporal, factors: K=3}\n`);
+    const run = runCli(['schedule', ...caseArgs, '--mapspace', impossible, '--json']);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).error).toBe("the mapspace's temporal K=3 at Registers does not divide the layer's K = 64");
   });
 
   it('writes a mapping that evaluate accepts', () => {

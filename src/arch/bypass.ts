@@ -64,21 +64,6 @@ export function parseMapspaceKeep(text: string, file: string, arch: { levels: re
   return keep;
 }
 
-/**
- * Lists the constraints of a mapspace file that no mapper applies: every entry other than datatype
- * or bypass, such as temporal and spatial factors and permutations, as `PATH (TYPE at TARGET)`.
- * A Timeloop mapping file's temporal and spatial entries are not listed, because such a file is
- * given for its bypass. Call it after parseMapspaceKeep, which has checked the file.
- * TODO: apply factor and permutation constraints in the mappers.
- */
-export function unappliedConstraints(text: string, file: string): string[] {
-  const constraints = findConstraintList(parseYamlText(text, file), file);
-  if (constraints.path === 'mapping') return [];
-  return flattenConstraints(constraints.list, constraints.path, file)
-    .filter(({ constraint }) => constraint.type !== 'datatype' && constraint.type !== 'bypass')
-    .map(({ constraint, target, path }) => `${path} (${String(constraint.type)} at ${String(target)})`);
-}
-
 function readDataSpaces(value: unknown, file: string, field: string): DataSpace[] {
   if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : [value];

@@ -1,16 +1,16 @@
 // Lines for inputs that are accepted but modelled only in part: mapspace constraints that no
 // mapper applies, and an ERT without areas. Shared by schedule, evaluate and sweep run, which print
 // them on stderr.
-import { unappliedConstraints } from '../arch/bypass.js';
+import { ignoredConstraints } from '../arch/constraints.js';
 import { parseEnergyTables } from '../arch/ert.js';
 import { readTextFile } from '../workload/yaml-input.js';
 
 /** Returns the warning for mapspace constraints that no mapper applies, or undefined when there are none. */
 export function unappliedConstraintsWarning(mapspacePath: string): string | undefined {
-  const unapplied = unappliedConstraints(readTextFile(mapspacePath), mapspacePath);
+  const unapplied = ignoredConstraints(readTextFile(mapspacePath), mapspacePath);
   if (unapplied.length === 0) return undefined;
   const listed = unapplied.length > 3 ? `${unapplied.slice(0, 3).join(', ')} and ${unapplied.length - 3} more` : unapplied.join(', ');
-  return `warning: ${mapspacePath}: ${listed} not applied; the mappers read only datatype (bypass) constraints and search every factor and loop order`;
+  return `warning: ${mapspacePath}: ${listed} not applied; the mappers apply bypass, factors, permutation, split and utilization, and this cost model has no equivalent for the rest`;
 }
 
 /** Returns the note for an ERT file without an ART section, whose areas then come from hw-library. */

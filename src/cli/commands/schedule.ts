@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 
 import { defaultKeep, parseMapspaceKeep } from '../../arch/bypass.js';
+import { parseMapspaceConstraints } from '../../arch/constraints.js';
 import { loadArchitecture } from '../../arch/load.js';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
@@ -70,7 +71,7 @@ export function registerScheduleCommand(program: Command): void {
     )
     .requiredOption('--arch <file>', 'architecture YAML (Timeloop `arch:` with arithmetic and storage levels, innermost first)')
     .requiredOption('--problem <file>', 'layer YAML (Timeloop `problem:` with R S P Q C K N, strides, dilations and optionally G groups, with C and K over all groups)')
-    .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps, or a Timeloop mapping file whose datatype entries are read (default: every level keeps everything)')
+    .option('--mapspace <file>', 'mapspace YAML whose datatype (bypass) constraints say what each level keeps and whose temporal, spatial and utilization constraints (factors, permutation, split, min) every mapping meets; or a Timeloop mapping file, whose datatype entries only are read (default: every level keeps everything, no constraints)')
     .option('--ert <file>', 'energy and area tables (ERT in pJ per action, ART in um² per instance; default: built-in component estimates)')
     .option(
       '--mapper <name>',
@@ -112,7 +113,9 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
   const arch = loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = loadProblem(options.problem);
 
-  const keep = options.mapspace === undefined ? defaultKeep(arch) : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
+  const mapspaceText = options.mapspace === undefined ? undefined : readTextFile(options.mapspace);
+  const keep = mapspaceText === undefined ? defaultKeep(arch) : parseMapspaceKeep(mapspaceText, options.mapspace!, arch);
+  const constraints = mapspaceText === undefined ? undefined : parseMapspaceConstraints(mapspaceText, options.mapspace!, arch);
   printNotes(
     options.ert === undefined ? undefined : areasFromLibraryNote(options.ert),
     options.mapspace === undefined ? undefined : unappliedConstraintsWarning(options.mapspace),
@@ -120,7 +123,8 @@ async function scheduleCommand(options: ScheduleOptions, command: Command): Prom
 
   // Loading HiGHS (about 0.2 s) happens before the mapper's clock, as in sweep workers.
   if (settings.name === 'cosa') await loadHighs();
-  const result = await runMapper(arch, layer, keep, settings);
+  const result = await runMapper(arch, layer, keep, settings, constraints);
+  printNotes(...(result.notes ?? []).map((note) => `note: ${note}`));
   const schedule = scheduleSummary(settings.name, result, layer);
 
   if (result.mapping !== undefined && options.out !== undefined) {
