@@ -13,7 +13,7 @@ import type { Objective } from '../mappers/types.js';
 import { acquireRunLock } from './lock.js';
 import { shareSweepMappings, type ShareSummary } from './share.js';
 import { openStore, type Db } from './open.js';
-import { hasSharedMappings, listSweeps, sweepSettings, type SweepRow } from './queries.js';
+import { hasSharedMappings, listSweeps, sweepConstraints, sweepSettings, type SweepRow } from './queries.js';
 import { updateNetworkResults } from './write.js';
 
 export interface MergeSummary {
@@ -232,6 +232,8 @@ function copyPlan(source: Db, sourceSweepId: number, db: Db): number {
   const sweepId = Number(db.prepare(`
     INSERT INTO sweeps (spec_hash, name, spec_path, spec_text, clock_ghz, model_version, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...sweep).lastInsertRowid);
+  const constraints = sweepConstraints(source, sourceSweepId);
+  if (constraints !== undefined) db.prepare('INSERT INTO sweep_constraints (sweep_id, constraints_json) VALUES (?, ?)').run(sweepId, JSON.stringify(constraints));
 
   const insertPoint = db.prepare(`
     INSERT INTO design_points (sweep_id, point_index, point_key, parameters_json, architecture_json, area_um2)

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { checkOutputFile, statPath } from '../file-checks.js';
 import { InputError } from '../input-error.js';
-import { SCHEMA_SQL, SCHEMA_VERSION, SHARED_MAPPINGS_SQL } from './schema.js';
+import { SCHEMA_SQL, SCHEMA_VERSION, SHARED_MAPPINGS_SQL, SWEEP_CONSTRAINTS_SQL } from './schema.js';
 
 export type Db = Database.Database;
 
@@ -92,5 +92,5 @@ function ensureSchema(db: Db, path: string, readonly: boolean): void {
   if (version !== SCHEMA_VERSION) {
     throw new InputError(path, 'schema_version', version, `this cosa reads schema version ${SCHEMA_VERSION} only; rerun the sweep into a new database file, or use the cosa version that wrote it`);
   }
-  if (!readonly) db.exec(SHARED_MAPPINGS_SQL);
+  if (!readonly) db.exec(SHARED_MAPPINGS_SQL + SWEEP_CONSTRAINTS_SQL);
 }

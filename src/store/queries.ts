@@ -1,5 +1,6 @@
 // Read queries over a results database, shared by the CLI commands and the HTML report.
 // Metric names are looked up in METRIC_COLUMNS, never pasted into SQL.
+import type { MappingConstraints } from '../arch/constraints.js';
 import type { Objective } from '../mappers/types.js';
 import { storedSpecSettings } from '../sweep/spec.js';
 import { InputError } from '../input-error.js';
@@ -80,6 +81,14 @@ export function findSweep(db: Db, name?: string, dbPath = 'results database'): S
 export function sweepSettings(db: Db, sweepId: number): ReturnType<typeof storedSpecSettings> {
   const specText = db.prepare('SELECT spec_text FROM sweeps WHERE id = ?').pluck().get(sweepId) as string;
   return storedSpecSettings(specText, db.name);
+}
+
+/** Returns the mapspace constraints of a sweep, or undefined when it has none or the database predates them. */
+export function sweepConstraints(db: Db, sweepId: number): MappingConstraints | undefined {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sweep_constraints'").get();
+  if (table === undefined) return undefined;
+  const json = db.prepare('SELECT constraints_json FROM sweep_constraints WHERE sweep_id = ?').pluck().get(sweepId) as string | undefined;
+  return json === undefined ? undefined : (JSON.parse(json) as MappingConstraints);
 }
 
 /** True when the database has the shared_mappings table, which databases written before it lack. */

@@ -23,6 +23,18 @@ CREATE TABLE IF NOT EXISTS shared_mappings (
 );
 `;
 
+/**
+ * The factor, loop-order and utilization constraints of a sweep's mapspace file, as the JSON of
+ * MappingConstraints (src/arch/constraints.ts), for the mapping exchange to apply. A sweep without
+ * such constraints has no row. Added after version 1 without a version change, as shared_mappings.
+ */
+export const SWEEP_CONSTRAINTS_SQL = `
+CREATE TABLE IF NOT EXISTS sweep_constraints (
+  sweep_id INTEGER PRIMARY KEY REFERENCES sweeps(id),
+  constraints_json TEXT NOT NULL
+);
+`;
+
 export const SCHEMA_SQL = `
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
@@ -112,4 +124,4 @@ CREATE TABLE network_results (
   PRIMARY KEY (sweep_id, network, design_point_id)
 ) WITHOUT ROWID;
 CREATE INDEX network_results_by_point ON network_results (design_point_id, network);
-${SHARED_MAPPINGS_SQL}`;
+${SHARED_MAPPINGS_SQL}${SWEEP_CONSTRAINTS_SQL}`;

@@ -13,7 +13,7 @@ import type { Mapping } from '../mapping/types.js';
 import { writeMappingYaml } from '../mapping/write.js';
 import { shareMappingSteps, type SharedMapping, type SharingJob } from '../sweep/neighbours.js';
 import type { GridValue } from '../sweep/spec.js';
-import { sweepSettings } from './queries.js';
+import { sweepConstraints, sweepSettings } from './queries.js';
 import type { Layer } from '../workload/layer.js';
 import { parseStoredLayer } from '../workload/stored-layer.js';
 import type { Db } from './open.js';
@@ -140,8 +140,9 @@ function groupByLayer(jobs: readonly SharingJob[]): SharingJob[][] {
 
 /**
  * Reads the finished jobs of a sweep with their design points' grid values, architectures, bypass
- * patterns and mappings. A failed job takes part without a mapping when another job of its design
- * point is done, because that job's mapping gives the point's bypass pattern.
+ * patterns, the sweep's mapspace constraints and the mappings. A failed job takes part without a
+ * mapping when another job of its design point is done, because that job's mapping gives the
+ * point's bypass pattern.
  */
 async function loadSharingJobs(db: Db, sweepId: number, padded: boolean, breaks: EventLoopBreaks): Promise<SharingJob[] | undefined> {
   const rows = db.prepare(`
@@ -159,6 +160,7 @@ async function loadSharingJobs(db: Db, sweepId: number, padded: boolean, breaks:
     }),
   );
 
+  const constraints = sweepConstraints(db, sweepId);
   const jobs = new Map<string, SharingJob>();
   // One object per design point: a large sweep has tens of thousands of jobs but few architectures.
   const architectures = new Map<number, Architecture>();
@@ -194,7 +196,7 @@ async function loadSharingJobs(db: Db, sweepId: number, padded: boolean, breaks:
     }
     if (!keeps.has(row.pointId)) keeps.set(row.pointId, mapping.levels.map((level) => level.keep));
     const points = [JSON.parse(row.parametersJson) as Record<string, GridValue>];
-    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer, architecture, points, keep: keeps.get(row.pointId)!, mapping, cycles: row.cycles!, energy_pJ: row.energyPJ! });
+    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer, architecture, points, keep: keeps.get(row.pointId)!, constraints, mapping, cycles: row.cycles!, energy_pJ: row.energyPJ! });
   }
 
   for (const row of failed) {
@@ -203,7 +205,7 @@ async function loadSharingJobs(db: Db, sweepId: number, padded: boolean, breaks:
     if (keep === undefined) continue;
     const architecture = architectureOf(row, architectures);
     const points = [JSON.parse(row.parametersJson) as Record<string, GridValue>];
-    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer: layers.get(row.layerKey)!, architecture, points, keep, mapping: undefined, cycles: Infinity, energy_pJ: Infinity });
+    jobs.set(row.key, { key: row.key, layerKey: row.layerKey, layer: layers.get(row.layerKey)!, architecture, points, keep, constraints, mapping: undefined, cycles: Infinity, energy_pJ: Infinity });
   }
   return [...jobs.values()];
 }

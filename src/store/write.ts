@@ -31,11 +31,15 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
   const insertLayer = db.prepare(`
     INSERT INTO layers (sweep_id, network, position, name, layer_key, shape_json, repeats) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertPointJob = db.prepare('INSERT INTO point_jobs (design_point_id, layer_key, job_key) VALUES (?, ?, ?)');
+  // Every design point of a sweep has the constraints of its one mapspace file.
+  const constraints = plan.points[0]?.constraints;
 
   return db.transaction(() => {
     // An absolute path, so that the rerun commands printed from the database work in any folder.
     insertSweep.run(spec.specHash, spec.name, resolve(spec.file), spec.text, spec.clockGHz, MODEL_VERSION, new Date().toISOString());
     const sweepId = db.prepare('SELECT id FROM sweeps WHERE spec_hash = ?').pluck().get(spec.specHash) as number;
+    db.prepare('DELETE FROM sweep_constraints WHERE sweep_id = ?').run(sweepId);
+    if (constraints !== undefined) db.prepare('INSERT INTO sweep_constraints (sweep_id, constraints_json) VALUES (?, ?)').run(sweepId, JSON.stringify(constraints));
 
     const pointIds = new Map<number, number>();
     for (const point of plan.points) {

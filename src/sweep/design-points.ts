@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { defaultKeep, parseMapspaceKeep } from '../arch/bypass.js';
+import { parseMapspaceConstraints, type MappingConstraints } from '../arch/constraints.js';
 import { buildDesign } from '../arch/designs.js';
 import { parseEnergyTables } from '../arch/ert.js';
 import { resolveArchitecture } from '../arch/load.js';
@@ -23,10 +24,21 @@ export interface DesignPoint {
   parameters: Record<string, GridValue>;
   architecture: Architecture;
   keep: KeepPattern;
+  /** The mapspace file's factor, loop-order and utilization constraints; absent when it has none. */
+  constraints?: MappingConstraints;
   /** Instances x area per instance, summed over the arithmetic and the storage levels. */
   areaUm2: number;
-  /** sha256 of the architecture and keep pattern. */
+  /** sha256 of the architecture, keep pattern and constraints (see pointKey). */
   key: string;
+}
+
+/**
+ * Hashes what a design point models. Constraints join the hashed inputs only when there are any,
+ * so a sweep without them keeps the keys it had before they were applied, and its stored results.
+ */
+export function pointKey(architecture: Architecture, keep: KeepPattern, constraints: MappingConstraints | undefined): string {
+  const inputs = constraints === undefined ? { architecture, keep } : { architecture, keep, constraints };
+  return createHash('sha256').update(canonicalJson(inputs)).digest('hex');
 }
 
 /**
@@ -80,9 +92,11 @@ export function expandDesignPoints(spec: SweepSpec): DesignPoint[] {
   const build = spec.source.kind === 'design' ? designBuilder(spec) : fileBuilder(spec);
   const points: DesignPoint[] = [];
   for (const parameters of selected) {
-    const { architecture, keep } = build(parameters);
-    const key = createHash('sha256').update(canonicalJson({ architecture, keep })).digest('hex');
-    points.push({ index: points.length, parameters, architecture, keep, areaUm2: architectureArea(architecture), key });
+    const { architecture, keep, constraints } = build(parameters);
+    const key = pointKey(architecture, keep, constraints);
+    const point: DesignPoint = { index: points.length, parameters, architecture, keep, areaUm2: architectureArea(architecture), key };
+    if (constraints !== undefined) point.constraints = constraints;
+    points.push(point);
   }
 
   if (points.length === 0) {
@@ -101,7 +115,7 @@ function passesFilter(spec: SweepSpec, parameters: Record<string, GridValue>): b
   }
 }
 
-type PointBuilder = (parameters: Record<string, GridValue>) => { architecture: Architecture; keep: KeepPattern };
+type PointBuilder = (parameters: Record<string, GridValue>) => { architecture: Architecture; keep: KeepPattern; constraints?: MappingConstraints };
 
 function designBuilder(spec: SweepSpec): PointBuilder {
   const design = (spec.source as { design: string }).design;
@@ -128,7 +142,10 @@ function fileBuilder(spec: SweepSpec): PointBuilder {
   const base = parseArchitectureSpec(readTextFile(archPath), archPath);
   const tables = ertPath === undefined ? undefined : { tables: parseEnergyTables(readTextFile(ertPath), ertPath), file: ertPath };
   const resolvedBase = resolveArchitecture(base, archPath, tables);
-  const keep = mapspacePath === undefined ? defaultKeep(resolvedBase) : parseMapspaceKeep(readFileSync(mapspacePath, 'utf8'), mapspacePath, resolvedBase);
+  const mapspaceText = mapspacePath === undefined ? undefined : readFileSync(mapspacePath, 'utf8');
+  const keep = mapspaceText === undefined ? defaultKeep(resolvedBase) : parseMapspaceKeep(mapspaceText, mapspacePath!, resolvedBase);
+  // Every point has the base file's level names, which is all the constraints refer to.
+  const constraints = mapspaceText === undefined ? undefined : parseMapspaceConstraints(mapspaceText, mapspacePath!, resolvedBase);
 
   for (const { key, values } of spec.grid) {
     const [target] = key.split('.');
@@ -144,7 +161,7 @@ function fileBuilder(spec: SweepSpec): PointBuilder {
     const architecture = resolveArchitecture(applyOverrides(base, parameters, spec.file), archPath, tables);
     checkFanouts(architecture, parameters, spec.file);
     checkKeptLevels(architecture, keep, parameters, spec.file);
-    return { architecture, keep };
+    return { architecture, keep, constraints };
   };
 }
 

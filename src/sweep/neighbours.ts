@@ -2,9 +2,13 @@
 // point alone, and CoSA's objective only approximates the cost model. So the mapping found for one
 // point is often better on its neighbour than the neighbour's own. In sweeps/example.yaml about a
 // third of the jobs improved, by up to 1.7x to 1.8x in EDP. The cost model evaluates every mapping tried here on
-// the target's architecture, so a shared mapping is as valid as a solved one.
+// the target's architecture, and a mapping reaches a job only if it meets the job's mapspace
+// constraints, so a shared mapping is as valid as a solved one.
 import type { KeepPattern } from '../arch/bypass.js';
+import type { MappingConstraints } from '../arch/constraints.js';
 import type { Architecture } from '../arch/types.js';
+import { constraintViolation } from '../mapping/constraints-check.js';
+import { resolveConstraints, type ResolvedConstraints } from '../mapping/constraints-resolve.js';
 import { isBetter } from '../mappers/space.js';
 import type { Objective } from '../mappers/types.js';
 import type { Mapping } from '../mapping/types.js';
@@ -24,6 +28,8 @@ export interface SharingJob {
   points: Record<string, GridValue>[];
   /** The design point's bypass pattern, which a mapping taken from a neighbour adopts. */
   keep: KeepPattern;
+  /** The mapspace constraints that every mapping of this job must meet; absent when there are none. */
+  constraints?: MappingConstraints;
   /** Undefined for a failed job, whose cycles and energy are then Infinity. */
   mapping: Mapping | undefined;
   cycles: number;
@@ -66,9 +72,9 @@ const MAX_PASSES = 8;
 const JOBS_PER_STEP = 64;
 
 /**
- * Gives every job the best mapping, by `objective`, among its own and those of its neighbours:
- * the jobs of the same layer shape at design points that differ in one grid value (see
- * neighbourLists). Passes repeat
+ * Gives every job the best mapping, by `objective`, among its own and those of its neighbours
+ * that meet its mapspace constraints: the jobs of the same layer shape at design points that
+ * differ in one grid value (see neighbourLists). Passes repeat
  * with the mappings that changed, so an improvement also reaches points two or more axes away.
  * Each pass reads the mappings of the pass before, so the outcome does not depend on job order.
  */
@@ -88,6 +94,14 @@ export function* shareMappingSteps(jobs: readonly SharingJob[], grid: readonly G
   yield;
   const current = jobs.map((job) => ({ mapping: job.mapping, figures: { cycles: job.cycles, energy_pJ: job.energy_pJ }, source: job.key, evaluation: undefined as Evaluation | undefined }));
   let changed = new Set(jobs.map((_, index) => index));
+  const resolved = new Map<number, ResolvedConstraints | undefined>();
+  const constraintsOf = (index: number) => {
+    if (!resolved.has(index)) {
+      const job = jobs[index];
+      resolved.set(index, job.constraints === undefined ? undefined : resolveConstraints(job.constraints, job.layer, job.architecture));
+    }
+    return resolved.get(index);
+  };
   let evaluations = 0;
   let passes = 0;
 
@@ -105,6 +119,8 @@ export function* shareMappingSteps(jobs: readonly SharingJob[], grid: readonly G
         tried.add(offered);
         const mapping = withKeep(offered!, job, jobs[from].architecture);
         if (mapping === undefined) continue;
+        const constraints = constraintsOf(target);
+        if (constraints !== undefined && constraintViolation(constraints, job.architecture, mapping) !== undefined) continue;
         evaluations++;
         const result = evaluate(job.architecture, job.layer, mapping);
         if (result.ok && isBetter(result, best?.evaluation ?? current[target].figures, objective)) best = { from, mapping, evaluation: result };

@@ -3,6 +3,7 @@
 // and MODEL_VERSION, so equal work in any sweep has the same key and is solved once.
 import { createHash } from 'node:crypto';
 
+import type { MappingConstraints } from '../arch/constraints.js';
 import type { Architecture } from '../arch/types.js';
 import type { KeepPattern, MapperSettings } from '../mappers/types.js';
 import { InputError } from '../input-error.js';
@@ -32,6 +33,8 @@ export interface SweepJob {
   layer: Layer;
   layerKey: string;
   settings: MapperSettings;
+  /** The design point's mapspace constraints; absent when the sweep has none. */
+  constraints?: MappingConstraints;
 }
 
 export interface SweepPlan {
@@ -44,8 +47,13 @@ export interface SweepPlan {
   pointJobs: { pointIndex: number; layerKey: string; jobKey: string }[];
 }
 
-export function jobKey(architecture: Architecture, keep: KeepPattern, shapeKey: string, settings: MapperSettings): string {
-  const inputs = { modelVersion: MODEL_VERSION, architecture, keep, layer: shapeKey, settings };
+/**
+ * Hashes a job's inputs. Constraints join them only when there are any, so the jobs of a sweep
+ * without them keep the keys they had before constraints were applied, and their stored results.
+ */
+export function jobKey(architecture: Architecture, keep: KeepPattern, shapeKey: string, settings: MapperSettings, constraints?: MappingConstraints): string {
+  const common = { modelVersion: MODEL_VERSION, architecture, keep, layer: shapeKey, settings };
+  const inputs = constraints === undefined ? common : { ...common, constraints };
   return createHash('sha256').update(canonicalJson(inputs)).digest('hex');
 }
 
@@ -98,10 +106,12 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   const pointJobs: SweepPlan['pointJobs'] = [];
   for (const point of points) {
     for (const [shapeKey, layer] of shapes) {
-      const key = jobKey(point.architecture, point.keep, shapeKey, spec.mapper);
+      const key = jobKey(point.architecture, point.keep, shapeKey, spec.mapper, point.constraints);
       pointJobs.push({ pointIndex: point.index, layerKey: shapeKey, jobKey: key });
       if (!jobs.has(key)) {
-        jobs.set(key, { key, architecture: point.architecture, keep: point.keep, layer, layerKey: shapeKey, settings: spec.mapper });
+        const job: SweepJob = { key, architecture: point.architecture, keep: point.keep, layer, layerKey: shapeKey, settings: spec.mapper };
+        if (point.constraints !== undefined) job.constraints = point.constraints;
+        jobs.set(key, job);
       }
     }
   }

@@ -55,7 +55,7 @@ export default async function runJob(job: SweepJob): Promise<JobResult> {
   // A thread the pings missed loads HiGHS here, before the job's clock and time limit start.
   await warmUp(job.settings.name);
   const start = performance.now();
-  const schedule = await runMapper(job.architecture, job.layer, job.keep, job.settings);
+  const schedule = await runMapper(job.architecture, job.layer, job.keep, job.settings, job.constraints);
   const common = {
     key: job.key,
     objective: job.settings.objective,
