@@ -2,7 +2,7 @@
 // name, too many workers, huge grids, a closed output pipe, SIGTERM and two runs into one database.
 // Real worker threads and SQLite files; the random mapper (seeded) keeps most runs short.
 import Database from 'better-sqlite3';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -176,7 +176,10 @@ describe('sweep run process handling', () => {
     const first = startCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
     await waitFor(() => existsSync(lockPath(dbPath)));
 
-    const second = await runCli(['sweep', 'run', fixture.specPath, '--db', dbPath, '--workers', '1'], fixture.dir);
+    // Through a symbolic link to the same file, as a linked home or project folder gives.
+    const linkPath = join(fixture.dir, 'link.sqlite');
+    symlinkSync(dbPath, linkPath);
+    const second = await runCli(['sweep', 'run', fixture.specPath, '--db', linkPath, '--workers', '1'], fixture.dir);
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(new RegExp(`^error: .*another \`cosa sweep run\` \\(pid ${first.child.pid},`, 'm'));
     // The lock is taken before the plan's header, so the rejected run prints its error alone.

@@ -1,8 +1,9 @@
 // An exclusive lock on a results database for the length of a sweep run or a merge: a file beside
 // the database containing the owner's pid and host. Two runs into one database would solve every
 // job twice, so the second one is rejected.
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import { InputError } from '../input-error.js';
 
@@ -15,8 +16,35 @@ interface LockOwner {
   command?: string;
 }
 
+/**
+ * Returns the lock file of a database: beside the file that the path resolves to, so that two paths
+ * to one database (a symbolic link, a linked folder) share one lock.
+ */
 export function lockPath(dbPath: string): string {
-  return `${dbPath}.lock`;
+  return `${resolvedPath(dbPath)}.lock`;
+}
+
+/** Symbolic links followed at most, as Linux's own limit (MAXSYMLINKS) is 40. */
+const MAX_LINKS = 40;
+
+function resolvedPath(path: string, links = 0): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // A database not created yet, possibly behind a link that points to it already.
+  }
+  if (links < MAX_LINKS) {
+    try {
+      return resolvedPath(resolve(dirname(path), readlinkSync(path)), links + 1);
+    } catch {
+      // Not a link: resolve the folder, which the caller has checked exists.
+    }
+  }
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
 }
 
 /** True when process `pid` runs on this host; EPERM means it runs under another user. */
