@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,12 +175,16 @@ describe('results store', () => {
     expect(() => openStore(path)).toThrow(/schema_version = 99: this cosa reads schema version 1 only/);
   });
 
-  it('rejects a database of another program', () => {
+  it('rejects a database of another program unchanged', () => {
     const path = freshDbPath();
     const raw = new Database(path);
     raw.exec('CREATE TABLE things (id INTEGER)');
     raw.close();
+    const before = readFileSync(path);
+
     expect(() => openStore(path)).toThrow(/not a results database/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
   it('does not create a missing database unless asked', () => {

@@ -26,14 +26,17 @@ export function openStore(path: string, { create = false, readonly = false } = {
   }
 
   try {
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // Checked before the journal mode changes, which rewrites the file's header: a file that is
+    // not a results database is left as it was.
+    const empty = checkSchema(db, path, readonly);
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       // WAL with synchronous = NORMAL survives a killed process; only an OS crash may lose the last commits.
       db.pragma('synchronous = NORMAL');
+      createSchema(db, empty);
     }
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    ensureSchema(db, path, readonly);
   } catch (error) {
     db.close();
     throw notADatabaseError(error, path, create) ?? error;
@@ -74,15 +77,12 @@ function notAResultsDatabase(path: string, cause: string, create: boolean): Inpu
   return new InputError(path, 'db', undefined, `is not a results database (${cause}); ${next}`);
 }
 
-function ensureSchema(db: Db, path: string, readonly: boolean): void {
+/** Raises InputError unless the database is empty (returns true) or of this schema version. */
+function checkSchema(db: Db, path: string, readonly: boolean): boolean {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
   if (tables.length === 0) {
     if (readonly) throw notAResultsDatabase(path, 'it is an SQLite database without tables', false);
-    db.transaction(() => {
-      db.exec(SCHEMA_SQL);
-      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-    })();
-    return;
+    return true;
   }
 
   if (!tables.includes('schema_version')) {
@@ -92,5 +92,17 @@ function ensureSchema(db: Db, path: string, readonly: boolean): void {
   if (version !== SCHEMA_VERSION) {
     throw new InputError(path, 'schema_version', version, `this cosa reads schema version ${SCHEMA_VERSION} only; rerun the sweep into a new database file, or use the cosa version that wrote it`);
   }
-  if (!readonly) db.exec(SHARED_MAPPINGS_SQL + SWEEP_CONSTRAINTS_SQL);
+  return false;
+}
+
+/** Creates every table of an empty database, and the tables added since version 1 in an older one. */
+function createSchema(db: Db, empty: boolean): void {
+  if (!empty) {
+    db.exec(SHARED_MAPPINGS_SQL + SWEEP_CONSTRAINTS_SQL);
+    return;
+  }
+  db.transaction(() => {
+    db.exec(SCHEMA_SQL);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+  })();
 }
