@@ -117,8 +117,19 @@ describe('parseSweepSpec', () => {
 
   it('rejects invalid YAML in one line', () => {
     const error = inputError('name: [unclosed\n');
-    expect(error.field).toBe('yaml');
+    expect(error.field).toBe('YAML');
     expect(error.message).not.toContain('\n');
+  });
+
+  it('rejects aliases that expand without bound', () => {
+    // Each level repeats the one before nine times: 9^6 strings once expanded.
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [name, previous] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) {
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    const error = inputError(levels.join('\n'));
+    expect(error.field).toBe('YAML');
+    expect(error.hint).toContain('aliases');
   });
 });
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 import { DESIGN_NAMES, designParameters } from '../arch/designs.js';
@@ -11,6 +11,7 @@ import { checkInputFile, statPath } from '../file-checks.js';
 import { InputError } from '../input-error.js';
 import type { MapperSettings } from '../mappers/types.js';
 import { NETWORK_NAMES } from '../workload/networks/index.js';
+import { parseYamlText } from '../workload/yaml-input.js';
 import { canonicalJson } from './canonical-json.js';
 import { issueToInputError } from './spec-issues.js';
 import { parseWhere, WhereError, type WhereExpression } from './where.js';
@@ -111,13 +112,7 @@ export function loadSweepSpec(path: string): SweepSpec {
 
 /** Validates the text of a sweep spec; `file` names it in messages and anchors relative paths. */
 export function parseSweepSpec(text: string, file: string): SweepSpec {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    throw new InputError(file, 'yaml', undefined, `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`);
-  }
+  const document = parseYamlText(text, file);
 
   const parsed = specSchema.safeParse(document);
   if (!parsed.success) {

@@ -10,11 +10,17 @@ export function isYamlMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parse YAML text; a syntax error becomes an InputError with the parser's first message line. */
+/**
+ * Parse YAML text; a syntax error becomes an InputError with the parser's first message line, and
+ * so do aliases that expand past the parser's limit (a "billion laughs" file).
+ */
 export function parseYamlText(text: string, file: string): unknown {
   try {
     return parseYaml(text);
   } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new InputError(file, 'YAML', undefined, `invalid YAML: ${error.message}; write the repeated values out or use fewer nested aliases`);
+    }
     if (!(error instanceof YAMLError)) throw error;
     // The parser's first line ends with a colon that introduces a code excerpt, which is dropped.
     const firstLine = error.message.split('\n')[0].replace(/:\s*$/, '');
