@@ -15,21 +15,27 @@ function modelledFingerprint(point: DesignPoint): string {
 }
 
 /**
- * Returns the keys of the axes with more than one value along which no design point's modelled
- * architecture changes: every group of points that differ only in that axis has one fingerprint.
+ * Returns the keys of the axes along which no design point's modelled architecture changes: every
+ * group of points that differ only in that axis has one fingerprint, and at least one group has
+ * two points, which a where filter may have left out.
  */
 export function inertAxes(points: readonly DesignPoint[], grid: readonly GridAxis[]): string[] {
   const fingerprints = points.map(modelledFingerprint);
   return grid
     .filter((axis) => axis.values.length > 1)
     .filter((axis) => {
-      const groups = new Map<string, string>();
-      return points.every((point, index) => {
+      const groups = new Map<string, { fingerprint: string; points: number }>();
+      const sameInEveryGroup = points.every((point, index) => {
         const others = JSON.stringify(grid.filter((other) => other !== axis).map((other) => point.parameters[other.key] ?? null));
-        const seen = groups.get(others);
-        if (seen === undefined) groups.set(others, fingerprints[index]);
-        return seen === undefined || seen === fingerprints[index];
+        const group = groups.get(others);
+        if (group === undefined) {
+          groups.set(others, { fingerprint: fingerprints[index], points: 1 });
+          return true;
+        }
+        group.points += 1;
+        return group.fingerprint === fingerprints[index];
       });
+      return sameInEveryGroup && [...groups.values()].some((group) => group.points > 1);
     })
     .map((axis) => axis.key);
 }
