@@ -63,6 +63,10 @@ describe('parseMapspaceKeep layouts', () => {
     expect(kept(parseMapspaceKeep(text, 'm.yaml', SIMBA))).toEqual(SIMBA_KEPT);
   });
 
+  it('rejects a constraints field that is neither a list nor a name', () => {
+    expect(() => parseMapspaceKeep('mapspace:\n  constraints: 5\n', 'm.yaml', SIMBA)).toThrow(/mapspace\.constraints = 5: expected a list of constraints, or the NAME/);
+  });
+
   it('reads mapspace_constraints as a list and with targets', () => {
     expect(kept(parseMapspaceKeep(`mapspace_constraints:${SIMBA_CONSTRAINTS}`, 'm.yaml', SIMBA))).toEqual(SIMBA_KEPT);
     expect(kept(parseMapspaceKeep(`mapspace_constraints:\n  targets:${SIMBA_CONSTRAINTS}`, 'm.yaml', SIMBA))).toEqual(SIMBA_KEPT);

@@ -1,7 +1,7 @@
 // Locating the constraint list of a Timeloop mapspace file, in every layout Timeloop's
 // Constraints::Parse accepts, and flattening per-target nesting into one entry per constraint.
 import { InputError } from '../input-error.js';
-import { expectList, expectMap, expectString, type YamlMap } from './yaml-fields.js';
+import { expectList, expectMap, type YamlMap } from './yaml-fields.js';
 
 /**
  * Returns the constraint list of a parsed mapspace file and its field path. A Timeloop mapping
@@ -29,7 +29,10 @@ export function listInside(map: YamlMap, file: string, path: string): { list: un
   const prefix = path === '' ? '' : `${path}.`;
   if (map.constraints !== undefined) {
     if (Array.isArray(map.constraints)) return { list: map.constraints, path: `${prefix}constraints` };
-    const name = `constraints_${expectString(map.constraints, file, `${prefix}constraints`)}`;
+    if (typeof map.constraints !== 'string' || map.constraints === '') {
+      throw new InputError(file, `${prefix}constraints`, map.constraints, 'expected a list of constraints, or the NAME of a `constraints_NAME:` list beside it');
+    }
+    const name = `constraints_${map.constraints}`;
     return { list: expectList(map[name], file, `${prefix}${name}`), path: `${prefix}${name}` };
   }
   if (map.targets !== undefined) return { list: expectList(map.targets, file, `${prefix}targets`), path: `${prefix}targets` };
