@@ -145,6 +145,24 @@ describe('results store', () => {
     db.close();
   });
 
+  it('keeps a sweep whose stored hash covered its job timeout', () => {
+    // Earlier versions hashed job_timeout_s with the rest of the spec.
+    const spec = `${SPEC}job_timeout_s: 40\n`;
+    const plan = planSweep(parseSweepSpec(spec, 'spec.yaml'));
+    const db = openStore(freshDbPath(), { create: true });
+    const first = registerSweep(db, plan);
+    db.prepare('UPDATE sweeps SET spec_hash = ?').run('hash-with-job-timeout');
+
+    const edited = planSweep(parseSweepSpec(spec.replace('job_timeout_s: 40', 'job_timeout_s: 90'), 'spec.yaml'));
+    expect(edited.spec.specHash).toBe(plan.spec.specHash);
+    expect(registerSweep(db, edited)).toBe(first);
+    expect(db.prepare('SELECT spec_hash FROM sweeps').pluck().all()).toEqual([plan.spec.specHash]);
+
+    const otherClock = planSweep(parseSweepSpec(spec.replace('clock_ghz: 2', 'clock_ghz: 3'), 'spec.yaml'));
+    expect(() => registerSweep(db, otherClock)).toThrow(/differs from it at clock_ghz/);
+    db.close();
+  });
+
   it('registers the same plan idempotently', () => {
     const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
     const db = openStore(freshDbPath(), { create: true });

@@ -72,6 +72,26 @@ describe('sweep failures', () => {
     }
   });
 
+  it('keeps failures across a job timeout change and names --retry-failed', async () => {
+    // The exhaustive mapper rejects every layer of this design at once, so each job fails fast.
+    const fixture = makeSweepFixture('    pes: [1]\n', 'job_timeout_s: 40\n');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const text = readFileSync(fixture.specPath, 'utf8').replace(/mapper: \{.*\}/, 'mapper: {name: exhaustive, time_limit_s: 10}');
+    writeFileSync(fixture.specPath, text);
+    const args = ['sweep', 'run', fixture.specPath, '--db', join(fixture.dir, 'results.sqlite'), '--workers', '1'];
+
+    const first = await runCli(args, fixture.dir);
+    expect(first.status, first.stderr).toBe(1);
+    expect(first.stderr).not.toContain('keep their failure');
+
+    // job_timeout_s changes no result, so the edited spec is the same sweep.
+    writeFileSync(fixture.specPath, text.replace('job_timeout_s: 40', 'job_timeout_s: 60'));
+    const second = await runCli(args, fixture.dir);
+    expect(second.status, second.stderr).toBe(1);
+    expect(second.stderr).toContain('0 jobs done, 0 failed, 4 reused from earlier runs');
+    expect(second.stderr).toContain('4 jobs keep their failure from an earlier run; add --retry-failed to solve them again');
+  });
+
   it('records a too large exhaustive space as a failed job', async () => {
     const fixture = makeSweepFixture('    pes: [1]\n');
     const { readFileSync, writeFileSync } = await import('node:fs');

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../input-error.js';
 import { isBetter } from '../mappers/space.js';
 import type { SweepPlan } from '../sweep/planner.js';
+import { storedSpecHash } from '../sweep/spec.js';
 import { MODEL_VERSION } from '../sweep/version.js';
 import type { JobResult } from '../sweep/worker.js';
 import type { Db } from './open.js';
@@ -63,13 +64,19 @@ export function registerSweep(db: Db, plan: SweepPlan): number {
 
 /**
  * Raises InputError when the database contains another sweep (another spec hash) with this name:
- * commands select sweeps by name, so the newer one would hide the older one.
+ * commands select sweeps by name, so the newer one would hide the older one. A stored spec whose
+ * hash an older version computed with job_timeout_s, and which differs in nothing else, is the
+ * same sweep: it takes the current hash.
  */
 export function checkSweepName(db: Db, name: string, specHash: string, specFile: string, specText: string): void {
   const stored = db.prepare('SELECT spec_hash AS hash, spec_text AS text FROM sweeps WHERE name = ?').all(name) as { hash: string; text: string }[];
   const other = stored.find((row) => row.hash !== specHash);
   if (other === undefined) return;
   const field = firstDifference(parseYaml(other.text) as unknown, parseYaml(specText) as unknown, '');
+  if (storedSpecHash(other.text) === specHash) {
+    db.prepare('UPDATE sweeps SET spec_hash = ? WHERE spec_hash = ?').run(specHash, other.hash);
+    return;
+  }
   throw new InputError(
     db.name,
     'sweep',

@@ -150,8 +150,7 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     throw new InputError(file, 'job_timeout_s', jobTimeoutS, `must exceed mapper.time_limit_s = ${mapper.timeLimitS}, since a job also builds and evaluates the model`);
   }
 
-  // The hash covers the normalised content, so comments and layout do not change a sweep's identity.
-  const specHash = createHash('sha256').update(canonicalJson(raw)).digest('hex');
+  const specHash = specIdentityHash(raw);
   return { file, name: raw.name, source, grid, where, networks, batch: raw.batch ?? 1, mapper, clockGHz, jobTimeoutS, specHash, text };
 }
 
@@ -159,6 +158,22 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
  * Reads the mapper settings and grid axes of a spec stored in a results database. Unlike
  * parseSweepSpec it checks no paths, which need not exist on the machine that reads the database.
  */
+/**
+ * Hashes what identifies a sweep: the normalised spec, so comments and layout do not count, and
+ * without job_timeout_s, which bounds a job's wall time and changes no result. So a sweep whose
+ * jobs timed out can raise it and rerun with --retry-failed.
+ */
+function specIdentityHash(raw: RawSpec): string {
+  const { job_timeout_s: _jobTimeoutS, ...identity } = raw;
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+}
+
+/** Returns the identity hash of a spec text stored in a database, or undefined when it no longer parses. */
+export function storedSpecHash(text: string): string | undefined {
+  const parsed = specSchema.safeParse(parseYaml(text));
+  return parsed.success ? specIdentityHash(parsed.data) : undefined;
+}
+
 export function storedSpecSettings(text: string, file: string): { mapper: MapperSettings; grid: SweepSpec['grid'] } {
   const parsed = specSchema.safeParse(parseYaml(text));
   if (!parsed.success) throw new InputError(file, 'spec_text', undefined, 'the stored sweep spec is not valid; rerun the sweep into a new database');

@@ -149,6 +149,14 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     if (summary.failed > 0 && counts.failed > 0) {
       process.stderr.write(`\`cosa sweep status --db ${dbPath}\` counts the failed jobs per kind of reason\n`);
     }
+    // Failures reused from earlier runs are not counted as failed above, yet they still fail the sweep.
+    const keptFailures = counts.failed - summary.failed;
+    if (options.retryFailed !== true && keptFailures > 0) {
+      process.stderr.write(
+        `${countOf(keptFailures, 'job keeps its failure', 'jobs keep their failure')} from an earlier run; add --retry-failed to solve them again ` +
+          `(after raising job_timeout_s or mapper.time_limit_s if they timed out)\n`,
+      );
+    }
 
     const timeLimited = counts.timeLimited;
     if (timeLimited > 0) process.stderr.write(`${countOf(timeLimited, 'done job')} of this sweep ended at mapper.time_limit_s with the best mapping found by then; \`cosa sweep status\` counts them per network\n`);
