@@ -8,7 +8,7 @@ import { InputError } from '../src/input-error.js';
 import { openStore } from '../src/store/open.js';
 import { scanSweepFront } from '../src/store/pareto-split.js';
 import { sweepJobCounts, tallySweepJobs } from '../src/store/job-tally.js';
-import { designPointResults, paretoFront, type ParetoFront } from '../src/store/queries.js';
+import { designPointResults, paretoFront, parseObjectives, type ParetoFront } from '../src/store/queries.js';
 import { jobResultWriter, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../src/store/write.js';
 import { planSweep, type SweepPlan } from '../src/sweep/planner.js';
 import { parseSweepSpec } from '../src/sweep/spec.js';
@@ -209,6 +209,22 @@ describe('results store', () => {
     const path = freshDbPath();
     expect(() => openStore(path)).toThrow(/results database not found/);
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('parseObjectives', () => {
+  it('reads two or three names with spaces', () => {
+    expect(parseObjectives('latency, energy,area')).toEqual(['latency', 'energy', 'area']);
+  });
+
+  it.each([
+    ['latency,,energy', /an empty objective between commas/],
+    ['latency,energy,', /an empty objective between commas/],
+    ['speed,energy', /--objectives = "speed": unknown objective/],
+    ['latency', /give 2 or 3 distinct objectives/],
+    ['latency,latency', /give 2 or 3 distinct objectives/],
+  ])('rejects %s', (text, message) => {
+    expect(() => parseObjectives(text)).toThrow(message);
   });
 });
 

@@ -46,7 +46,10 @@ export const METRIC_COLUMNS: Record<ObjectiveName, keyof DesignPointResult> = {
 
 /** Checks a comma-separated list of 2 or 3 distinct objective names; `source` names the option. */
 export function parseObjectives(text: string, source = '--objectives'): ObjectiveName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text.split(',').map((name) => name.trim());
+  if (names.includes('')) {
+    throw new InputError('command line', source, text, `an empty objective between commas; give 2 or 3 distinct objectives from ${OBJECTIVES.join(', ')}, such as latency,energy,area`);
+  }
   for (const name of names) {
     if (!(OBJECTIVES as readonly string[]).includes(name)) {
       throw new InputError('command line', source, name, `unknown objective; choose 2 or 3 of ${OBJECTIVES.join(', ')}`);
