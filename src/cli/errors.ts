@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 
 import { fileSystemInputError } from '../file-checks.js';
 import { InputError } from '../input-error.js';
+import { isBusyError } from '../store/busy.js';
 
 /** Exit status for a successful run. */
 export const EXIT_OK = 0;
@@ -31,6 +32,13 @@ export function reportError(thrown: unknown): number {
   if (error instanceof InputError) {
     process.stderr.write(`error: ${oneLine(error.message)}\n`);
     if (debugEnabled() && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    return EXIT_INPUT_ERROR;
+  }
+  // Commands name the database in their own error for the steps they expect to be locked; this
+  // line covers any other statement that another process's lock stopped.
+  if (isBusyError(error)) {
+    process.stderr.write(`error: another process holds the results database locked (SQLite: ${oneLine((error as Error).message)}); close the program that holds it or wait for it to finish, then rerun\n`);
+    if (debugEnabled() && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
     return EXIT_INPUT_ERROR;
   }
 

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../input-error.js';
 import { isBetter } from '../mappers/space.js';
 import type { Objective } from '../mappers/types.js';
+import { failWhenBusy } from './busy.js';
 import { acquireRunLock } from './lock.js';
 import { shareSweepMappings, type ShareSummary } from './share.js';
 import { openStore, type Db } from './open.js';
@@ -118,7 +119,7 @@ function openMergeTarget(output: string, inputs: readonly string[]): MergeTarget
 /** Copies every usable input into the output in one transaction, so an input rejected midway leaves it as it was. */
 function mergeInto({ db, output, usable, skipped }: MergeTarget): MergeSummary {
   const summary: MergeSummary = { sweepName: usable[0].sweep.name, sweepId: 0, merged: usable.length, skipped, added: 0, replaced: 0, unchanged: 0 };
-  db.transaction(() => {
+  const merge = db.transaction(() => {
     for (const input of usable) {
       const counts = mergeOne(db, output, input);
       summary.sweepId = counts.sweepId;
@@ -127,7 +128,9 @@ function mergeInto({ db, output, usable, skipped }: MergeTarget): MergeSummary {
       summary.unchanged += counts.unchanged;
     }
     updateNetworkResults(db, summary.sweepId);
-  })();
+  });
+  // One transaction, so a locked output is left as it was.
+  failWhenBusy(output, 'merging into it', () => merge());
   return summary;
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { checkOutputFile, statPath } from '../file-checks.js';
 import { InputError } from '../input-error.js';
+import { BUSY_TIMEOUT_MS, isBusyError, lockedDatabaseError } from './busy.js';
 import { SCHEMA_SQL, SCHEMA_VERSION, SHARED_MAPPINGS_SQL, SWEEP_CONSTRAINTS_SQL } from './schema.js';
 
 export type Db = Database.Database;
@@ -13,21 +14,22 @@ export type Db = Database.Database;
  * Opens (and with `create`, creates) a results database at `path`. A path that is missing (unless
  * `create`), a folder, unreadable or not a results database raises one InputError. With `readonly`
  * the database file is never written, so commands that only read leave its size and mtime as they
- * were. SQLite may still create the -wal and -shm files beside it, and leaves them there.
+ * were. SQLite may still create the -wal and -shm files beside it, and leaves them there. A
+ * database that another process keeps locked for busy_timeout raises lockedDatabaseError.
  */
 export function openStore(path: string, { create = false, readonly = false } = {}): Db {
   checkDatabasePath(path, create, readonly);
 
   let db: Db;
   try {
-    db = new Database(path, { readonly });
+    db = new Database(path, { readonly, timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
     throw new InputError(path, 'db', undefined, `cannot open the results database (${(error as Error).message}); check the path and its permissions`);
   }
 
   try {
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Checked before the journal mode changes, which rewrites the file's header: a file that is
     // not a results database is left as it was.
     const empty = checkSchema(db, path, readonly);
@@ -39,6 +41,7 @@ export function openStore(path: string, { create = false, readonly = false } = {
     }
   } catch (error) {
     db.close();
+    if (isBusyError(error)) throw lockedDatabaseError(path, 'opening it');
     throw notADatabaseError(error, path, create) ?? error;
   }
   return db;

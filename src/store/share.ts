@@ -16,8 +16,12 @@ import type { GridValue } from '../sweep/spec.js';
 import { sweepConstraints, sweepSettings } from './queries.js';
 import type { Layer } from '../workload/layer.js';
 import { parseStoredLayer } from '../workload/stored-layer.js';
+import { lockedDatabaseError, retryWhileBusy } from './busy.js';
 import type { Db } from './open.js';
 import { sweepsSharingJobs, updateNetworkResults } from './write.js';
+
+/** How long the exchange's one write keeps trying a database that another process has locked, in ms. */
+const SHARE_WRITE_WAIT_MS = 60_000;
 
 export interface ShareSummary {
   /** The sweep's objective, by which mappings were compared. */
@@ -92,7 +96,10 @@ export async function shareSweepMappings(db: Db, sweepId: number, signal?: Abort
     summary.bestGain = Math.max(summary.bestGain, objectiveScore(job, mapper.objective) / objectiveScore(evaluation, mapper.objective));
   }
   if (shared.length > 0) {
-    writeShared(db, sweepId, shared, byKey);
+    // The jobs' own results are committed already, so a locked database loses only this exchange,
+    // which the next run or merge computes again.
+    const written = await retryWhileBusy(db, () => writeShared(db, sweepId, shared, byKey), { waitMs: SHARE_WRITE_WAIT_MS });
+    if (!written.done) throw lockedDatabaseError(db.name, 'saving the mapping exchange (the results of the jobs are saved)', SHARE_WRITE_WAIT_MS / 1000);
     summary.otherSweeps = otherSweepsUsing(db, sweepId, shared.map(({ key }) => key));
   }
   summary.seconds = (performance.now() - start) / 1000;

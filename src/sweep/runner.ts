@@ -6,13 +6,16 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 
 import { compiledPath } from '../compiled-path.js';
+import { InputError } from '../input-error.js';
+import { countOf } from '../plural.js';
+import { failWhenBusy, lockedDatabaseError, retryWhileBusy } from '../store/busy.js';
 import type { MapperName } from '../mappers/types.js';
 import type { Db } from '../store/open.js';
 import { shareSweepMappings, type ShareSummary } from '../store/share.js';
 import { finishedJobKeys, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../store/write.js';
 import type { SweepJob, SweepPlan } from './planner.js';
 import type { ProgressReporter } from './progress.js';
-import { ResultRecorder } from './recorder.js';
+import { FINAL_WRITE_WAIT_MS, ResultRecorder } from './recorder.js';
 import type { JobResult, PingRequest } from './worker.js';
 
 export interface RunOptions {
@@ -30,6 +33,8 @@ export interface RunOptions {
   /** Results are written when this many are buffered, or after flushIntervalMs. */
   flushBatch?: number;
   flushIntervalMs?: number;
+  /** Minimum time between two rebuilds of network_results during the run, in ms. */
+  refreshIntervalMs?: number;
   /**
    * After the jobs, give each job the best mapping among its own and those of its neighbouring
    * design points (src/store/share.ts). Default true; a shard leaves it to the merge.
@@ -58,6 +63,8 @@ export interface RunSummary {
   roundTripS: number;
   /** Time the main thread spent writing results to the database. */
   writeS: number;
+  /** Time the main thread spent rebuilding network_results during the run. */
+  refreshS: number;
   /** The mapping exchange between neighbouring design points, unless skipped or interrupted. */
   shared?: ShareSummary;
   /** Failed jobs that were retries of done jobs and so kept their stored result. */
@@ -70,6 +77,24 @@ export function defaultWorkerFile(): string {
 }
 
 class JobTimeout extends Error {}
+
+/** Default minimum time between two rebuilds of network_results during a run, in ms. */
+const DEFAULT_REFRESH_INTERVAL_MS = 30_000;
+
+/** The error of a run whose last writes found the database locked for FINAL_WRITE_WAIT_MS. */
+function unsavedError(dbPath: string, finished: number, unsaved: number): InputError {
+  const waitS = FINAL_WRITE_WAIT_MS / 1000;
+  if (unsaved === 0) {
+    return lockedDatabaseError(dbPath, `rebuilding the network results (the sums that pareto, export and report read) after all ${countOf(finished, 'finished job')} of this run were saved`, waitS);
+  }
+  return new InputError(
+    dbPath,
+    'db',
+    undefined,
+    `another process held this database locked for ${waitS} s, so ${unsaved} of the ${countOf(finished, 'finished job')} of this run could not be saved; ` +
+      'close the program that holds it, then rerun `cosa sweep run` to solve those jobs again',
+  );
+}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -97,8 +122,15 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   const workerFile = options.workerFile ?? defaultWorkerFile();
   if (!existsSync(workerFile)) throw new Error(`worker file ${workerFile} not found; run \`npm run build\` first`);
 
-  const sweepId = registerSweep(db, plan);
+  const sweepId = failWhenBusy(db.name, 'recording the sweep plan', () => registerSweep(db, plan));
   const finished = finishedJobKeys(db, plan.jobs.map((job) => job.key), options);
+  // Another sweep in this database that shares a job rewritten here needs its totals rebuilt too.
+  const sharingSweeps = sweepsSharingJobs(db, sweepId);
+  const rebuildNetworkResults = (ids = sharingSweeps) => {
+    db.transaction(() => {
+      for (const id of ids) updateNetworkResults(db, id);
+    })();
+  };
   const pending = plan.jobs.filter((job) => !finished.has(job.key));
   // More threads than jobs would only cost memory (about 14 MB each) and start-up time.
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length));
@@ -108,6 +140,11 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     describe: jobDescriber(plan),
     flushBatch: options.flushBatch ?? 64,
     flushIntervalMs: options.flushIntervalMs ?? 1000,
+    dbPath: db.name,
+    // pareto, export and report read network_results, so they see the jobs of a running sweep
+    // as of the last refresh.
+    refresh: () => rebuildNetworkResults(),
+    refreshIntervalMs: options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS,
   });
 
   const pool = new Piscina<SweepJob, JobResult>({ filename: workerFile, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
@@ -121,6 +158,8 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
 
   let interrupted = false;
   let started = false;
+  let unsaved = 0;
+  let networkResultsStale = false;
   const warmUpStart = performance.now();
   let jobsStart = warmUpStart;
   let jobsEnd = warmUpStart;
@@ -132,14 +171,18 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     interrupted = await dispatch(pool, pending, workers, plan.spec.jobTimeoutS, (result, roundTripS) => recorder.record(result, roundTripS), options.signal);
     jobsEnd = performance.now();
   } finally {
-    recorder.close();
+    unsaved = await recorder.close();
     // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
     await pool.destroy();
-    // Another sweep in this database that shares a job rewritten here needs its totals rebuilt too.
     const rewritten = recorder.counts.done + recorder.counts.failed > 0;
-    for (const id of rewritten ? sweepsSharingJobs(db, sweepId) : [sweepId]) updateNetworkResults(db, id);
+    const rebuilt = await retryWhileBusy(db, () => rebuildNetworkResults(rewritten ? sharingSweeps : [sweepId]), {
+      waitMs: FINAL_WRITE_WAIT_MS,
+      onFirstBusy: () => options.progress?.log(`another process holds ${db.name} locked; waiting up to ${FINAL_WRITE_WAIT_MS / 1000} s to rebuild the network results`),
+    });
+    networkResultsStale = !rebuilt.done;
     if (started) options.progress?.stop(recorder.counts);
   }
+  if (unsaved > 0 || networkResultsStale) throw unsavedError(db.name, recorder.counts.done + recorder.counts.failed, unsaved);
 
   let shared: ShareSummary | undefined;
   if (!interrupted && options.shareMappings !== false && plan.points.length > 1) {

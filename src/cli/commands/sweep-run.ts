@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 
 import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
+import { failWhenBusy } from '../../store/busy.js';
 import { acquireRunLock } from '../../store/lock.js';
 import { openStore, type Db } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/job-tally.js';
@@ -109,7 +110,7 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
   process.on('exit', releaseLock);
   // Printed once the lock is held and the sweep's name checked, so that a rejected run prints only its error.
   try {
-    checkSweepName(db, spec.name, spec.specHash, spec.file, spec.text);
+    failWhenBusy(dbPath, 'reading its sweeps', () => checkSweepName(db, spec.name, spec.specHash, spec.file, spec.text));
   } catch (error) {
     db.close();
     throw error;
