@@ -3,7 +3,9 @@
 import { InputError } from '../input-error.js';
 import type { Layer } from '../workload/layer.js';
 import { parseStoredLayer } from '../workload/stored-layer.js';
+import { activeLockOwner } from '../store/lock.js';
 import { openStore, type Db } from '../store/open.js';
+import { NETWORK_RESULTS_REFRESH_MS } from '../store/run-in-progress.js';
 import type { ObjectiveName } from '../store/pareto.js';
 import {
   checkNetwork,
@@ -132,9 +134,14 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
       const networkJobs = tally.byNetwork.find((row) => row.network === network);
       return loadNetwork(db, sweep, network, networkJobs, options.maxFullPoints ?? MAX_FULL_POINTS);
     });
-    // NOTE: the figures come from network_results, which `sweep run` rebuilds after every run. So a
-    // run killed before that rebuild leaves its newest jobs out of the sums until the next run.
+    // NOTE: the figures come from network_results, which `sweep run` rebuilds at the end of a run
+    // and about every NETWORK_RESULTS_REFRESH_MS during it. So a run killed between two rebuilds
+    // leaves its newest jobs out of the sums until the next run.
     if (networks.every((network) => network.points.length === 0)) {
+      if (activeLockOwner(dbPath) !== undefined) {
+        const refreshS = NETWORK_RESULTS_REFRESH_MS / 1000;
+        throw new InputError(dbPath, 'network_results', undefined, `sweep "${sweep.name}" has a run in progress that has not refreshed its network results yet (it does so about every ${refreshS} s while jobs finish); repeat this command in a minute`);
+      }
       throw new InputError(dbPath, 'network_results', undefined, `sweep "${sweep.name}" has finished jobs but no network results; rerun \`cosa sweep run\` to rebuild them`);
     }
 

@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 import { InputError } from '../input-error.js';
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
   /** ISO time at which the owner took the lock. */
@@ -104,6 +104,19 @@ export function acquireRunLock(dbPath: string, command = 'cosa sweep run'): () =
     }
   }
   throw new InputError(dbPath, 'lock', path, 'another cosa command took the lock at the same moment; use another database file');
+}
+
+/**
+ * Returns the owner of the lock of the database at `dbPath` while that owner runs, or undefined
+ * when no lock exists, this process owns it, or its process of this host has ended. An owner on another host cannot be
+ * checked, so it counts as running.
+ */
+export function activeLockOwner(dbPath: string): LockOwner | undefined {
+  const holder = readOwner(lockPath(dbPath));
+  if (holder === undefined) return undefined;
+  // This process's own lock is no other run: `sweep run` writes the report while it holds the lock.
+  if (holder.host === hostname() && (holder.pid === process.pid || !processAlive(holder.pid))) return undefined;
+  return holder;
 }
 
 function releaseLock(path: string): void {

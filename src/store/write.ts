@@ -201,36 +201,56 @@ export function sweepsSharingJobs(db: Db, sweepId: number): number[] {
 }
 
 /**
- * Rebuilds network_results of a sweep from the stored jobs: per design point and network, cycles
- * and energy of every layer position times its repeats, summed. Latency in seconds uses the
- * sweep's clock. A network with a failed or missing layer gets complete = 0 and NULL metrics.
+ * Sums per design point and network, selected by `pointFilter` (an SQL condition on dp): cycles and
+ * energy of every layer position times its repeats. Latency in seconds uses the sweep's clock. A
+ * network with a failed or missing layer gets complete = 0 and NULL metrics.
  */
+function insertNetworkResultsSql(pointFilter: string): string {
+  return `
+    INSERT INTO network_results (design_point_id, sweep_id, network, complete, failed_layers, missing_layers,
+      latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2)
+    SELECT point_id, sweep_id, network, done = total, failed, total - done - failed,
+      CASE WHEN done = total THEN cycles END,
+      CASE WHEN done = total THEN cycles / (clock_ghz * 1e9) END,
+      CASE WHEN done = total THEN energy END,
+      CASE WHEN done = total THEN energy * 1e-12 * cycles END,
+      area
+    FROM (
+      SELECT dp.id AS point_id, dp.sweep_id AS sweep_id, l.network AS network, s.clock_ghz AS clock_ghz, dp.area_um2 AS area,
+        COUNT(*) AS total,
+        COALESCE(SUM(j.status = 'done'), 0) AS done,
+        COALESCE(SUM(j.status = 'failed'), 0) AS failed,
+        SUM(j.cycles * l.repeats) AS cycles,
+        SUM(j.energy_pj * l.repeats) AS energy
+      FROM design_points dp
+      JOIN sweeps s ON s.id = dp.sweep_id
+      JOIN layers l ON l.sweep_id = dp.sweep_id
+      LEFT JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
+      LEFT JOIN jobs j ON j.key = pj.job_key
+      WHERE ${pointFilter}
+      GROUP BY dp.id, l.network
+    )`;
+}
+
+/** Rebuilds network_results of a sweep from the stored jobs (see insertNetworkResultsSql). */
 export function updateNetworkResults(db: Db, sweepId: number): void {
   db.transaction(() => {
     db.prepare('DELETE FROM network_results WHERE sweep_id = ?').run(sweepId);
-    db.prepare(`
-      INSERT INTO network_results (design_point_id, sweep_id, network, complete, failed_layers, missing_layers,
-        latency_cycles, latency_s, energy_pj, edp_j_cycles, area_um2)
-      SELECT point_id, ?, network, done = total, failed, total - done - failed,
-        CASE WHEN done = total THEN cycles END,
-        CASE WHEN done = total THEN cycles / (clock_ghz * 1e9) END,
-        CASE WHEN done = total THEN energy END,
-        CASE WHEN done = total THEN energy * 1e-12 * cycles END,
-        area
-      FROM (
-        SELECT dp.id AS point_id, l.network AS network, s.clock_ghz AS clock_ghz, dp.area_um2 AS area,
-          COUNT(*) AS total,
-          COALESCE(SUM(j.status = 'done'), 0) AS done,
-          COALESCE(SUM(j.status = 'failed'), 0) AS failed,
-          SUM(j.cycles * l.repeats) AS cycles,
-          SUM(j.energy_pj * l.repeats) AS energy
-        FROM design_points dp
-        JOIN sweeps s ON s.id = dp.sweep_id
-        JOIN layers l ON l.sweep_id = dp.sweep_id
-        LEFT JOIN point_jobs pj ON pj.design_point_id = dp.id AND pj.layer_key = l.layer_key
-        LEFT JOIN jobs j ON j.key = pj.job_key
-        WHERE dp.sweep_id = ?
-        GROUP BY dp.id, l.network
-      )`).run(sweepId, sweepId);
+    db.prepare(insertNetworkResultsSql('dp.sweep_id = ?')).run(sweepId);
+  })();
+}
+
+/**
+ * Rebuilds the network_results rows of the design points, of any sweep, that use one of the jobs
+ * `jobKeys`. During a run this costs time in proportion to the jobs finished since the last
+ * refresh, where updateNetworkResults costs time in proportion to the sweep's design points.
+ */
+export function updateNetworkResultsOfJobs(db: Db, jobKeys: readonly string[]): void {
+  if (jobKeys.length === 0) return;
+  db.transaction(() => {
+    const points = db.prepare('SELECT DISTINCT design_point_id FROM point_jobs WHERE job_key IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(jobKeys)) as number[];
+    const ids = JSON.stringify(points);
+    db.prepare('DELETE FROM network_results WHERE design_point_id IN (SELECT value FROM json_each(?))').run(ids);
+    db.prepare(insertNetworkResultsSql('dp.id IN (SELECT value FROM json_each(?))')).run(ids);
   })();
 }

@@ -38,11 +38,14 @@ export interface RecorderOptions {
   /** Path of the database, for the warnings about a lock. */
   dbPath: string;
   /**
-   * Rebuilds what queries read from the jobs (network_results). It runs after a write, at most
-   * once per refreshIntervalMs; a refresh that finds the database locked is tried at the next one.
+   * Rebuilds what queries read (network_results) from the jobs `jobKeys`, which were written since
+   * the last refresh. It runs after a write, at most once per refreshIntervalMs. A refresh that
+   * finds the database locked is tried again at the next one, with the same keys and the new ones.
    */
-  refresh?: () => void;
+  refresh?: (jobKeys: readonly string[]) => void;
   refreshIntervalMs?: number;
+  /** How long close() keeps trying a locked database, in ms; FINAL_WRITE_WAIT_MS by default. */
+  finalWaitMs?: number;
 }
 
 export class ResultRecorder {
@@ -64,6 +67,8 @@ export class ResultRecorder {
   private retryAtMs = 0;
   private lastLockWarningMs = -Infinity;
   private lastRefreshMs = Date.now();
+  /** Keys of the jobs written since the last refresh. */
+  private readonly unrefreshed = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -119,9 +124,10 @@ export class ResultRecorder {
   async close(): Promise<number> {
     clearInterval(this.timer);
     if (this.buffer.length > 0) {
-      const waitS = FINAL_WRITE_WAIT_MS / 1000;
+      const waitMs = this.options.finalWaitMs ?? FINAL_WRITE_WAIT_MS;
+      const waitS = waitMs / 1000;
       const onFirstBusy = () => this.options.progress?.log(`another process holds ${this.options.dbPath} locked; waiting up to ${waitS} s to save ${countOf(this.buffer.length, 'finished result')}`);
-      await retryWhileBusy(this.db, () => this.writeBuffer(), { waitMs: FINAL_WRITE_WAIT_MS, onFirstBusy });
+      await retryWhileBusy(this.db, () => this.writeBuffer(), { waitMs, onFirstBusy });
     }
     if (this.failuresNotLogged > 0) {
       this.options.progress?.log(`${countOf(this.failuresNotLogged, 'more failed job')} not listed, each with a reason of a kind listed above`);
@@ -136,6 +142,7 @@ export class ResultRecorder {
     try {
       this.keptAfterFailure += this.write(batch);
       this.buffer.splice(0, batch.length);
+      if (this.options.refresh !== undefined) for (const result of batch) this.unrefreshed.add(result.key);
     } finally {
       this.timing.writeS += (performance.now() - start) / 1000;
     }
@@ -166,7 +173,8 @@ export class ResultRecorder {
     this.lastRefreshMs = Date.now();
     const start = performance.now();
     try {
-      withBusyTimeout(this.db, LOCKED_ATTEMPT_TIMEOUT_MS, refresh);
+      withBusyTimeout(this.db, LOCKED_ATTEMPT_TIMEOUT_MS, () => refresh([...this.unrefreshed]));
+      this.unrefreshed.clear();
     } catch (error) {
       // The jobs are saved; the sums catch up at the next refresh or at the end of the run.
       if (!isBusyError(error)) throw error;

@@ -11,8 +11,9 @@ import { countOf } from '../plural.js';
 import { failWhenBusy, lockedDatabaseError, retryWhileBusy } from '../store/busy.js';
 import type { MapperName } from '../mappers/types.js';
 import type { Db } from '../store/open.js';
+import { NETWORK_RESULTS_REFRESH_MS } from '../store/run-in-progress.js';
 import { shareSweepMappings, type ShareSummary } from '../store/share.js';
-import { finishedJobKeys, registerSweep, sweepsSharingJobs, updateNetworkResults } from '../store/write.js';
+import { finishedJobKeys, registerSweep, sweepsSharingJobs, updateNetworkResults, updateNetworkResultsOfJobs } from '../store/write.js';
 import type { SweepJob, SweepPlan } from './planner.js';
 import type { ProgressReporter } from './progress.js';
 import { FINAL_WRITE_WAIT_MS, ResultRecorder } from './recorder.js';
@@ -78,9 +79,6 @@ export function defaultWorkerFile(): string {
 
 class JobTimeout extends Error {}
 
-/** Default minimum time between two rebuilds of network_results during a run, in ms. */
-const DEFAULT_REFRESH_INTERVAL_MS = 30_000;
-
 /** The error of a run whose last writes found the database locked for FINAL_WRITE_WAIT_MS. */
 function unsavedError(dbPath: string, finished: number, unsaved: number): InputError {
   const waitS = FINAL_WRITE_WAIT_MS / 1000;
@@ -126,7 +124,7 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
   const finished = finishedJobKeys(db, plan.jobs.map((job) => job.key), options);
   // Another sweep in this database that shares a job rewritten here needs its totals rebuilt too.
   const sharingSweeps = sweepsSharingJobs(db, sweepId);
-  const rebuildNetworkResults = (ids = sharingSweeps) => {
+  const rebuildNetworkResults = (ids: readonly number[]) => {
     db.transaction(() => {
       for (const id of ids) updateNetworkResults(db, id);
     })();
@@ -143,8 +141,8 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     dbPath: db.name,
     // pareto, export and report read network_results, so they see the jobs of a running sweep
     // as of the last refresh.
-    refresh: () => rebuildNetworkResults(),
-    refreshIntervalMs: options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS,
+    refresh: (jobKeys) => updateNetworkResultsOfJobs(db, jobKeys),
+    refreshIntervalMs: options.refreshIntervalMs ?? NETWORK_RESULTS_REFRESH_MS,
   });
 
   const pool = new Piscina<SweepJob, JobResult>({ filename: workerFile, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });

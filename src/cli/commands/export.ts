@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
+import { runInProgressNote } from '../../store/run-in-progress.js';
 import { designPointResults, findSweep, layerResults, listSweeps, sweepNetworks, varyingParameters } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
 import { runAction } from '../errors.js';
@@ -43,6 +44,8 @@ async function exportCommand(options: ExportOptions): Promise<number> {
     checkOutputFile(options.out, '--out', { exampleName: 'results.csv' });
   }
   const db = openStore(options.db, { readonly: true });
+  const running = runInProgressNote(options.db);
+  if (running !== undefined) process.stderr.write(`${running}\n`);
   const out: NodeJS.WritableStream = options.out === undefined ? process.stdout : createWriteStream(options.out);
   try {
     const sweeps = options.sweep === undefined ? listSweeps(db) : [findSweep(db, options.sweep, options.db)];

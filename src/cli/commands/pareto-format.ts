@@ -45,11 +45,13 @@ export function frontSummary(front: ParetoFront, network: string | undefined): s
 
 /**
  * Returns the line for a front without design points, when none has a result for every layer
- * yet. It names the command that finishes the pending jobs (`rerun`) and where the failure reasons are.
+ * yet. It names the command that finishes the pending jobs (`rerun`), unless a run is in progress,
+ * and where the failure reasons are.
  */
-export function emptyFrontLine(front: ParetoFront, counts: { failed: number; pending: number }, rerun: string, status: string): string {
+export function emptyFrontLine(front: ParetoFront, counts: { failed: number; pending: number }, rerun: string, status: string, runInProgress = false): string {
   const steps: string[] = [];
-  if (counts.pending > 0) steps.push(`run or resume the sweep with \`${rerun}\` (${countOf(counts.pending, 'job')} pending)`);
+  if (counts.pending > 0 && runInProgress) steps.push(`a run is in progress (${countOf(counts.pending, 'job')} pending); repeat this command once more design points are complete`);
+  else if (counts.pending > 0) steps.push(`run or resume the sweep with \`${rerun}\` (${countOf(counts.pending, 'job')} pending)`);
   if (counts.failed > 0) steps.push(`\`${status}\` lists the reasons of the ${countOf(counts.failed, 'failed job')}`);
   const left = front.incomplete > 0 ? ` (${countOf(front.incomplete, 'design point')} with a failed or missing layer)` : '';
   return `no design point has results for every layer${counts.pending > 0 ? ' yet' : ''}${left}${steps.length > 0 ? `; ${steps.join('; ')}` : ''}`;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 
 import { InputError } from '../../input-error.js';
 import { openStore } from '../../store/open.js';
+import { runInProgressNote } from '../../store/run-in-progress.js';
 import { sweepJobCounts } from '../../store/job-tally.js';
 import { checkNetwork, chosenSweepNote, findSweep, paretoFront, parseObjectives, sweepSettings, varyingParameters } from '../../store/queries.js';
 import { timeLimitedUse } from '../../store/time-limited.js';
@@ -52,6 +53,8 @@ function paretoCommand(options: ParetoOptions): number {
     if (options.network !== undefined) checkNetwork(db, sweep, options.network, options.db);
     const note = chosenSweepNote(db, sweep, options.sweep);
     if (note !== undefined) process.stderr.write(`${note}\n`);
+    const running = runInProgressNote(options.db);
+    if (running !== undefined) process.stderr.write(`${running}\n`);
 
     const front = paretoFront(db, sweep.id, objectives, options.network);
     const parameters = varyingParameters(db, sweep.id);
@@ -62,7 +65,7 @@ function paretoCommand(options: ParetoOptions): number {
 
     // An empty front is a normal state of a sweep that has not finished, so the status stays 0.
     if (front.front.length === 0) {
-      const line = emptyFrontLine(front, sweepJobCounts(db, sweep.id), rerun, `cosa sweep status --db ${options.db}`);
+      const line = emptyFrontLine(front, sweepJobCounts(db, sweep.id), rerun, `cosa sweep status --db ${options.db}`, running !== undefined);
       // On stderr after JSON or CSV, so that stdout stays machine-readable.
       (options.json || options.csv ? process.stderr : process.stdout).write(`${line}\n`);
     }

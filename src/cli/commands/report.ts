@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { checkNotAnInput, checkOutputFile } from '../../file-checks.js';
 import { defaultReportPath, writeReport } from '../../report/index.js';
 import { openStore } from '../../store/open.js';
+import { runInProgressNote } from '../../store/run-in-progress.js';
 import { chosenSweepNote, findSweep } from '../../store/queries.js';
 import { runAction } from '../errors.js';
 import { countOf } from '../../plural.js';
@@ -51,6 +52,8 @@ function reportCommand(options: ReportCommandOptions): number {
   // As for `export --out`, a missing folder is rejected: a mistyped path would otherwise create folders.
   checkOutputFile(outPath, field, { exampleName: 'report.html' });
   const written = writeReport(options.db, outPath, { network: options.network, colorBy: options.colorBy, sweep: options.sweep });
+  const running = runInProgressNote(options.db);
+  if (running !== undefined) process.stderr.write(`${running}\n`);
   process.stdout.write(`wrote ${written.path} (${countOf(written.networks, 'network')}, ${countOf(written.plottedPoints, 'plotted design point')})\n`);
   if (options.sweep === undefined) {
     const db = openStore(options.db, { readonly: true });
