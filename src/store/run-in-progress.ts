@@ -1,4 +1,4 @@
-// What readers of a results database (pareto, export, report) say while a run writes to it. The
+// The note that readers of a results database (pareto, export, report) print while a run writes to it. The
 // run rebuilds network_results only now and then (see src/sweep/recorder.ts), so their figures
 // lag behind its finished jobs.
 import { hostname } from 'node:os';

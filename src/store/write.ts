@@ -201,7 +201,8 @@ export function sweepsSharingJobs(db: Db, sweepId: number): number[] {
 }
 
 /**
- * Sums per design point and network, selected by `pointFilter` (an SQL condition on dp): cycles and
+ * Returns the INSERT of network_results rows for the design points that `pointFilter` (an SQL
+ * condition on dp) selects. Per design point and network it sums cycles and
  * energy of every layer position times its repeats. Latency in seconds uses the sweep's clock. A
  * network with a failed or missing layer gets complete = 0 and NULL metrics.
  */
