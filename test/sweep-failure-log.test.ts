@@ -57,18 +57,18 @@ function capturingReporter(): ProgressReporter & { lines: string[] } {
 }
 
 describe('ResultRecorder failure log', () => {
-  it('lists 5 in full, then new kinds, then a count', () => {
+  it('lists 5 in full, then new kinds, then a count', async () => {
     const fixture = makeSweepFixture('    pes: [1, 2, 4]\n    global_buffer_kib: [8, 16]\n');
     const { plan, db } = registeredSweep(fixture.dir, fixture.specPath);
     const progress = capturingReporter();
-    const recorder = new ResultRecorder(db, plan.jobs.length, { progress, describe: (key) => `job ${key.slice(0, 6)}`, flushBatch: 64, flushIntervalMs: 60_000 });
+    const recorder = new ResultRecorder(db, plan.jobs.length, { progress, describe: (key) => `job ${key.slice(0, 6)}`, flushBatch: 64, flushIntervalMs: 60_000, dbPath: db.name });
     try {
       // 9 jobs fail with placement counts, then one with a new kind of reason, then 2 more counts.
       const reasons = [...Array.from({ length: 9 }, (_, index) => TOO_LARGE(1000 + index)), 'injected failure', TOO_LARGE(1), TOO_LARGE(2)];
       expect(plan.jobs.length).toBeGreaterThanOrEqual(reasons.length);
       reasons.forEach((reason, index) => recorder.record({ key: plan.jobs[index].key, status: 'failed', reason }, 0));
     } finally {
-      recorder.close();
+      await recorder.close();
       db.close();
     }
 
