@@ -158,8 +158,9 @@ describe('results store', () => {
     expect(registerSweep(db, edited)).toBe(first);
     expect(db.prepare('SELECT spec_hash FROM sweeps').pluck().all()).toEqual([plan.spec.specHash]);
 
-    const otherClock = planSweep(parseSweepSpec(spec.replace('clock_ghz: 2', 'clock_ghz: 3'), 'spec.yaml'));
-    expect(() => registerSweep(db, otherClock)).toThrow(/differs from it at clock_ghz/);
+    // The error names the field that differs, never the timeout, which is not part of the identity.
+    const batched = planSweep(parseSweepSpec(`${spec.replace('job_timeout_s: 40', 'job_timeout_s: 90')}batch: 2\n`, 'spec.yaml'));
+    expect(() => registerSweep(db, batched)).toThrow(/differs from it at batch\)/);
     db.close();
   });
 

@@ -72,11 +72,12 @@ export function checkSweepName(db: Db, name: string, specHash: string, specFile:
   const stored = db.prepare('SELECT spec_hash AS hash, spec_text AS text FROM sweeps WHERE name = ?').all(name) as { hash: string; text: string }[];
   const other = stored.find((row) => row.hash !== specHash);
   if (other === undefined) return;
-  const field = firstDifference(parseYaml(other.text) as unknown, parseYaml(specText) as unknown, '');
   if (storedSpecHash(other.text) === specHash) {
     db.prepare('UPDATE sweeps SET spec_hash = ? WHERE spec_hash = ?').run(specHash, other.hash);
     return;
   }
+  // job_timeout_s is not part of a sweep's identity, so a changed timeout is never the difference.
+  const field = firstDifference(withoutJobTimeout(parseYaml(other.text)), withoutJobTimeout(parseYaml(specText)), '');
   throw new InputError(
     db.name,
     'sweep',
@@ -84,6 +85,12 @@ export function checkSweepName(db: Db, name: string, specHash: string, specFile:
     `this database already holds a different sweep with this name (${specFile} differs from it${field === undefined ? '' : ` at ${field}`}); ` +
       'to finish the stored sweep, undo that change; to run the new spec, rename it (`name:` in the spec) or use another --db',
   );
+}
+
+function withoutJobTimeout(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const { job_timeout_s: _jobTimeoutS, ...rest } = document as Record<string, unknown>;
+  return rest;
 }
 
 /** Returns the path of the first field where two parsed YAML values differ, or undefined when they are equal. */
