@@ -133,7 +133,9 @@ describe('network results during a run', () => {
     const reader = openStore(dbPath, { readonly: true });
     const plan = planSweep(loadSweepSpec(specPath));
     let layersSeenDuringRun = 0;
+    let fewestPointRows = Infinity;
     const progress = capturingReporter([], () => {
+      fewestPointRows = Math.min(fewestPointRows, reader.prepare('SELECT COUNT(*) FROM network_results').pluck().get() as number);
       const seen = reader.prepare('SELECT COALESCE(SUM(l.layers - nr.missing_layers), 0) FROM network_results nr, (SELECT COUNT(*) AS layers FROM layers) l').pluck().get() as number;
       layersSeenDuringRun = Math.max(layersSeenDuringRun, seen);
     });
@@ -142,6 +144,8 @@ describe('network results during a run', () => {
     const summary = await runSweep(plan, db, { workers: 1, flushBatch: 1, refreshIntervalMs: 0, progress, shareMappings: false });
     expect(summary.done).toBeGreaterThan(0);
     expect(layersSeenDuringRun).toBeGreaterThan(0);
+    // Every design point has its row from the start, so `export --layers` lists all of them.
+    expect(fewestPointRows).toBe(plan.points.length);
     reader.close();
     db.close();
   }, 300_000);

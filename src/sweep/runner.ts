@@ -129,6 +129,9 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
       for (const id of ids) updateNetworkResults(db, id);
     })();
   };
+  // Readers during the run (export --layers, report) list every design point, with the jobs of
+  // earlier runs; the refreshes below then update only the points that new results touch.
+  failWhenBusy(db.name, 'rebuilding the network results', () => rebuildNetworkResults([sweepId]));
   const pending = plan.jobs.filter((job) => !finished.has(job.key));
   // More threads than jobs would only cost memory (about 14 MB each) and start-up time.
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length));
