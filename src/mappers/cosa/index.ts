@@ -49,7 +49,9 @@ export async function cosaMapper(arch: Architecture, layer: Layer, keep: KeepPat
   const outcome = await solveModel(program.model, { mipRelGap: settings.mipRelGap ?? DEFAULT_MIP_REL_GAP, timeLimitS: solveLimitS });
 
   if (outcome.status === 'infeasible') {
-    const rows = outcome.conflictRows?.map((row) => program.rowMeanings.get(row) ?? describeRow(arch, row)).join(', ');
+    // Several rows (one per prime factor, say) can carry one meaning, which is listed once.
+    const meanings = outcome.conflictRows?.map((row) => program.rowMeanings.get(row) ?? describeRow(arch, row));
+    const rows = meanings === undefined ? undefined : [...new Set(meanings)].join(', ');
     const detail = rows === undefined ? 'HiGHS proved the program infeasible' : `HiGHS proved the program infeasible; conflicting constraints: ${rows}`;
     return { status: 'infeasible', reason: detail, solveSeconds: elapsed() };
   }
