@@ -176,10 +176,14 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
     // destroy() terminates threads still inside a solve, so an interrupted run stops at once.
     await pool.destroy();
     const rewritten = recorder.counts.done + recorder.counts.failed > 0;
-    const rebuilt = await retryWhileBusy(db, () => rebuildNetworkResults(rewritten ? sharingSweeps : [sweepId]), {
-      waitMs: FINAL_WRITE_WAIT_MS,
-      onFirstBusy: () => options.progress?.log(`another process holds ${db.name} locked; waiting up to ${FINAL_WRITE_WAIT_MS / 1000} s to rebuild the network results`),
-    });
+    // When the last write already waited out the lock, a second wait would only double the time.
+    const rebuilt =
+      unsaved > 0
+        ? { done: false }
+        : await retryWhileBusy(db, () => rebuildNetworkResults(rewritten ? sharingSweeps : [sweepId]), {
+            waitMs: FINAL_WRITE_WAIT_MS,
+            onFirstBusy: () => options.progress?.log(`another process holds ${db.name} locked; waiting up to ${FINAL_WRITE_WAIT_MS / 1000} s to rebuild the network results`),
+          });
     networkResultsStale = !rebuilt.done;
     if (started) options.progress?.stop(recorder.counts);
   }
