@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { InputError } from '../src/input-error.js';
 import { openStore } from '../src/store/open.js';
+import { planChanges } from '../src/store/plan-changes.js';
 import { scanSweepFront } from '../src/store/pareto-split.js';
 import { sweepJobCounts, tallySweepJobs } from '../src/store/job-tally.js';
 import { designPointResults, paretoFront, parseObjectives, type ParetoFront } from '../src/store/queries.js';
@@ -161,6 +162,23 @@ describe('results store', () => {
     // The error names the field that differs, never the timeout, which is not part of the identity.
     const batched = planSweep(parseSweepSpec(`${spec.replace('job_timeout_s: 40', 'job_timeout_s: 90')}batch: 2\n`, 'spec.yaml'));
     expect(() => registerSweep(db, batched)).toThrow(/differs from it at batch\)/);
+    db.close();
+  });
+
+  it('counts design points and layer shapes that changed since the stored plan', () => {
+    const plan = planSweep(parseSweepSpec(SPEC, 'spec.yaml'));
+    const db = openStore(freshDbPath(), { create: true });
+    expect(planChanges(db, plan)).toBeUndefined();
+    registerSweep(db, plan);
+    expect(planChanges(db, plan)).toEqual({ changedPoints: 0, newLayerShapes: 0 });
+
+    // As an edited architecture file and an edited layer give: new point and layer keys.
+    const edited: SweepPlan = {
+      ...plan,
+      points: plan.points.map((point, index) => (index === 0 ? { ...point, key: 'edited-hardware' } : point)),
+      layers: plan.layers.map((layer, index) => (index === 0 ? { ...layer, layerKey: 'edited-shape' } : layer)),
+    };
+    expect(planChanges(db, edited)).toEqual({ changedPoints: 1, newLayerShapes: 1 });
     db.close();
   });
 

@@ -90,6 +90,13 @@ describe('sweep failures', () => {
     expect(second.status, second.stderr).toBe(1);
     expect(second.stderr).toContain('0 jobs done, 0 failed, 4 reused from earlier runs');
     expect(second.stderr).toContain('4 jobs keep their failure from an earlier run; add --retry-failed to solve them again');
+    expect(second.stderr).not.toContain('since this sweep\'s last run');
+
+    // An edited problem file changes a layer shape under the same spec.
+    const fcPath = join(fixture.dir, 'tiny', 'fc.yaml');
+    writeFileSync(fcPath, readFileSync(fcPath, 'utf8').replace('C: 64', 'C: 128'));
+    const third = await runCli(args, fixture.dir);
+    expect(third.stderr).toContain("note: since this sweep's last run, 1 layer shape is new (an edited network folder), so their jobs are solved again");
   });
 
   it('records a too large exhaustive space as a failed job', async () => {

@@ -6,6 +6,7 @@ import { InputError } from '../../input-error.js';
 import { writeReport } from '../../report/index.js';
 import { failWhenBusy } from '../../store/busy.js';
 import { acquireRunLock } from '../../store/lock.js';
+import { planChanges } from '../../store/plan-changes.js';
 import { openStore, type Db } from '../../store/open.js';
 import { sweepJobCounts } from '../../store/job-tally.js';
 import { paretoFront, sweepNetworks, sweepSettings, varyingParameters } from '../../store/queries.js';
@@ -116,6 +117,17 @@ export async function sweepRunCommand(specPath: string, options: SweepRunOptions
     throw error;
   }
   printPlanHeader(spec.name, plan, fullPlan, shard, dbPath);
+  const changes = planChanges(db, fullPlan);
+  if (changes !== undefined && changes.changedPoints + changes.newLayerShapes > 0) {
+    const parts = [
+      changes.changedPoints > 0 ? `${countOf(changes.changedPoints, 'design point has', 'design points have')} new hardware (an edited architecture, mapspace or ERT file)` : undefined,
+      changes.newLayerShapes > 0 ? `${countOf(changes.newLayerShapes, 'layer shape is', 'layer shapes are')} new (an edited network folder)` : undefined,
+    ].filter((part) => part !== undefined);
+    process.stderr.write(
+      `note: since this sweep's last run, ${parts.join(' and ')}, so their jobs are solved again; ` +
+        'the earlier results stay in the database but no longer count for this sweep\n',
+    );
+  }
 
   const controller = new AbortController();
   let stoppedBy: keyof typeof EXIT_BY_SIGNAL | undefined;
