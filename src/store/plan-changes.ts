@@ -1,5 +1,5 @@
-// The differences between a sweep's stored plan and the plan of a rerun with the same spec. The spec
-// text is the sweep's identity, but the files it names (architecture, mapspace, ERT, network
+// The differences between a sweep's stored plan and the plan of a rerun with the same spec. The
+// spec text is the sweep's identity, but the files it names (architecture, mapspace, ERT, network
 // folders) are read anew on each run, so an edited file gives new job keys under the same sweep.
 import type { SweepPlan } from '../sweep/planner.js';
 import type { Db } from './open.js';
