@@ -170,6 +170,16 @@ describe('readers while a run holds the database', () => {
     expect(result.stderr).toContain(`is still writing to ${dbPath}`);
   }, 60_000);
 
+  it('sweep status says a run works on the pending jobs', async () => {
+    const { dbPath, dir } = registeredDatabase();
+    lockByLiveProcess(dbPath);
+
+    const result = await runCli(['sweep', 'status', '--db', dbPath], dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/jobs pending: `cosa sweep run` \(pid \d+ on .*\) is still writing to this database/);
+    expect(result.stdout).not.toContain('rerun');
+  }, 60_000);
+
   it('export says a run is in progress', async () => {
     const { dbPath, dir } = registeredDatabase();
     lockByLiveProcess(dbPath);

@@ -1,6 +1,7 @@
 // `cosa sweep status`: jobs done, failed and pending per network of each sweep in a database.
 import { openStore } from '../../store/open.js';
 import { tallySweepJobs } from '../../store/job-tally.js';
+import { activeLockOwner } from '../../store/lock.js';
 import { findSweep, listSweeps, type SweepRow } from '../../store/queries.js';
 import type { Db } from '../../store/open.js';
 import { groupReasons } from '../../sweep/failure-reasons.js';
@@ -61,7 +62,12 @@ function formatSweepStatus(db: Db, sweep: SweepRow): string {
       lines.push(`  ... and ${countOf(others.length, 'other kind')} of reason (${countOf(jobs, 'job')}); \`cosa export --db ${db.name} --csv --layers\` lists every reason`);
     }
   }
-  if (totals.pending > 0) lines.push(pendingHint(totals.pending, sweep.specPath, db.name));
+  if (totals.pending > 0) {
+    // A live run solves the pending jobs already; rerunning now would only meet its lock.
+    const owner = activeLockOwner(db.name);
+    const running = owner === undefined ? undefined : `${countOf(totals.pending, 'job')} pending: \`${owner.command ?? 'cosa sweep run'}\` (pid ${owner.pid} on ${owner.host}) is still writing to this database`;
+    lines.push(running ?? pendingHint(totals.pending, sweep.specPath, db.name));
+  }
   return lines.join('\n');
 }
 
