@@ -156,6 +156,16 @@ describe('cosa evaluate --mapspace', () => {
     expect(withoutMapspace.status).toBe(1);
     expect(JSON.parse(withoutMapspace.stdout).error).toMatch(/^ERROR: couldn't map level RegFile: mapped tile size \d+ exceeds buffer capacity 64$/);
   });
+
+  it('rejects a factor constraint at an unknown level, as schedule does', () => {
+    const id = 'mini3__resnet50-1x1-c64k64__m1';
+    const mapspace = join(scratch, 'misspelt-level.yaml');
+    writeFileSync(mapspace, stringifyYaml({ mapspace: { constraints: [{ target: 'GlobalBufer', type: 'temporal', factors: 'R=1' }] } }));
+
+    const result = runCli([...caseArgs(id), '--mapspace', mapspace, '--json']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('target = "GlobalBufer": unknown storage level; did you mean GlobalBuffer?');
+  });
 });
 
 describe('cosa evaluate input errors', () => {

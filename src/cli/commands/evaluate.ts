@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 
 import { parseMapspaceKeep } from '../../arch/bypass.js';
+import { parseMapspaceConstraints } from '../../arch/constraints.js';
 import { loadArchitecture } from '../../arch/load.js';
 import { parseMapping } from '../../mapping/parse.js';
 import { printLoopNest, tileSizesOf } from '../../mapping/print.js';
@@ -63,7 +64,11 @@ async function evaluateCommand(options: EvaluateOptions): Promise<number> {
   const arch = await loadArchitecture(options.arch, { ertPath: options.ert });
   const layer = await loadProblem(options.problem);
   printNotes(options.ert === undefined ? undefined : areasFromLibraryNote(options.ert));
-  const defaultKeep = options.mapspace === undefined ? undefined : parseMapspaceKeep(readTextFile(options.mapspace), options.mapspace, arch);
+  const mapspaceText = options.mapspace === undefined ? undefined : readTextFile(options.mapspace);
+  const defaultKeep = mapspaceText === undefined ? undefined : parseMapspaceKeep(mapspaceText, options.mapspace!, arch);
+  // Only the bypass pattern is used, as timeloop-model uses no mapspace constraint, but the file is
+  // checked whole, so a file that `schedule` rejects is not accepted here.
+  if (mapspaceText !== undefined) parseMapspaceConstraints(mapspaceText, options.mapspace!, arch);
   const zeroFactors: ZeroFactor[] = [];
   const mapping = parseMapping(readTextFile(options.mapping), options.mapping, arch, layer, { defaultKeep, zeroFactors });
 
