@@ -203,4 +203,14 @@ describe('readers while a run holds the database', () => {
     expect(result.stderr).toContain('has a run in progress');
     expect(result.stderr).not.toContain('rerun `cosa sweep run`');
   }, 60_000);
+
+  it('report before the first finished job says a run is in progress', async () => {
+    const { dbPath, dir } = registeredDatabase();
+    lockByLiveProcess(dbPath);
+
+    const result = await runCli(['report', '--db', dbPath], dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('has no finished job yet');
+    expect(result.stderr).toContain('a run is in progress, so repeat this command once jobs finish');
+  }, 60_000);
 });

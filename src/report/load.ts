@@ -125,7 +125,8 @@ export function loadReportData(dbPath: string, options: ReportOptions = {}): Rep
     const tally = tallySweepJobs(db, sweep.id);
     const jobs = tally.all;
     if (jobs.done + jobs.failed === 0) {
-      throw new InputError(dbPath, 'jobs', undefined, `sweep "${sweep.name}" has no finished job yet (${jobs.pending} pending); run or resume it with \`cosa sweep run\``);
+      const next = activeLockOwner(dbPath) === undefined ? 'run or resume it with `cosa sweep run`' : 'a run is in progress, so repeat this command once jobs finish';
+      throw new InputError(dbPath, 'jobs', undefined, `sweep "${sweep.name}" has no finished job yet (${jobs.pending} pending); ${next}`);
     }
 
     if (options.network !== undefined) checkNetwork(db, sweep, options.network, dbPath);
