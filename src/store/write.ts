@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../input-error.js';
 import { isBetter } from '../mappers/space.js';
 import type { SweepPlan } from '../sweep/planner.js';
-import { storedSpecHash } from '../sweep/spec.js';
+import { storedSpecHash, withoutJobTimeout } from '../sweep/spec.js';
 import { MODEL_VERSION } from '../sweep/version.js';
 import type { JobResult } from '../sweep/worker.js';
 import type { Db } from './open.js';
@@ -85,12 +85,6 @@ export function checkSweepName(db: Db, name: string, specHash: string, specFile:
     `this database already holds a different sweep with this name (${specFile} differs from it${field === undefined ? '' : ` at ${field}`}); ` +
       'to finish the stored sweep, undo that change; to run the new spec, rename it (`name:` in the spec) or use another --db',
   );
-}
-
-function withoutJobTimeout(document: unknown): unknown {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
-  const { job_timeout_s: _jobTimeoutS, ...rest } = document as Record<string, unknown>;
-  return rest;
 }
 
 /** Returns the path of the first field where two parsed YAML values differ, or undefined when they are equal. */

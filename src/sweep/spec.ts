@@ -155,17 +155,19 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
 }
 
 /**
- * Reads the mapper settings and grid axes of a spec stored in a results database. Unlike
- * parseSweepSpec it checks no paths, which need not exist on the machine that reads the database.
- */
-/**
  * Hashes what identifies a sweep: the normalised spec, so comments and layout do not count, and
  * without job_timeout_s, which bounds a job's wall time and changes no result. So a sweep whose
  * jobs timed out can raise it and rerun with --retry-failed.
  */
 function specIdentityHash(raw: RawSpec): string {
-  const { job_timeout_s: _jobTimeoutS, ...identity } = raw;
-  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+  return createHash('sha256').update(canonicalJson(withoutJobTimeout(raw))).digest('hex');
+}
+
+/** Returns a spec document without its job_timeout_s, the one field outside a sweep's identity. */
+export function withoutJobTimeout<T>(document: T): T {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const { job_timeout_s: _jobTimeoutS, ...identity } = document as Record<string, unknown>;
+  return identity as T;
 }
 
 /** Returns the identity hash of a spec text stored in a database, or undefined when it no longer parses. */
@@ -174,6 +176,10 @@ export function storedSpecHash(text: string): string | undefined {
   return parsed.success ? specIdentityHash(parsed.data) : undefined;
 }
 
+/**
+ * Reads the mapper settings and grid axes of a spec stored in a results database. Unlike
+ * parseSweepSpec it checks no paths, which need not exist on the machine that reads the database.
+ */
 export function storedSpecSettings(text: string, file: string): { mapper: MapperSettings; grid: SweepSpec['grid'] } {
   const parsed = specSchema.safeParse(parseYaml(text));
   if (!parsed.success) throw new InputError(file, 'spec_text', undefined, 'the stored sweep spec is not valid; rerun the sweep into a new database');
