@@ -88,15 +88,19 @@ export function sweepSettings(db: Db, sweepId: number): ReturnType<typeof stored
 
 /** Returns the mapspace constraints of a sweep, or undefined when it has none or the database predates them. */
 export function sweepConstraints(db: Db, sweepId: number): MappingConstraints | undefined {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sweep_constraints'").get();
-  if (table === undefined) return undefined;
+  if (!hasTable(db, 'sweep_constraints')) return undefined;
   const json = db.prepare('SELECT constraints_json FROM sweep_constraints WHERE sweep_id = ?').pluck().get(sweepId) as string | undefined;
   return json === undefined ? undefined : (JSON.parse(json) as MappingConstraints);
 }
 
 /** True when the database has the shared_mappings table, which databases written before it lack. */
 export function hasSharedMappings(db: Db): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shared_mappings'").get() !== undefined;
+  return hasTable(db, 'shared_mappings');
+}
+
+/** True when the database has table `name`; the tables added after schema version 1 may be absent. */
+function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** Network names of a sweep, in spec order. */
