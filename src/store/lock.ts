@@ -89,7 +89,7 @@ export function acquireRunLock(dbPath: string, command = 'cosa sweep run'): () =
     const holder = readOwner(path);
     const stale = holder === undefined || (holder.host === owner.host && !processAlive(holder.pid));
     if (!stale) {
-      const where = holder.host === owner.host ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.host}`;
+      const where = describeLockOwner(holder);
       const hint =
         holder.host === owner.host
           ? 'wait for it to finish or stop it, or use another database file'
@@ -117,6 +117,11 @@ export function activeLockOwner(dbPath: string): LockOwner | undefined {
   // This process's own lock is no other run: `sweep run` writes the report while it holds the lock.
   if (holder.host === hostname() && (holder.pid === process.pid || !processAlive(holder.pid))) return undefined;
   return holder;
+}
+
+/** Describes a lock's owner as `pid N`, with `on host H` when it runs on another host. */
+export function describeLockOwner(owner: LockOwner): string {
+  return owner.host === hostname() ? `pid ${owner.pid}` : `pid ${owner.pid} on host ${owner.host}`;
 }
 
 function releaseLock(path: string): void {

@@ -1,9 +1,7 @@
-// The note that readers of a results database (pareto, export, report) print while a run writes to it. The
-// run rebuilds network_results only now and then (see src/sweep/recorder.ts), so their figures
-// lag behind its finished jobs.
-import { hostname } from 'node:os';
-
-import { activeLockOwner } from './lock.js';
+// The note that readers of a results database (pareto, export, report) print while a run writes
+// to it. The run rebuilds network_results only now and then (see src/sweep/recorder.ts), so their
+// figures lag behind its finished jobs.
+import { activeLockOwner, describeLockOwner } from './lock.js';
 
 /** Minimum time between two rebuilds of network_results during a run, in ms. */
 export const NETWORK_RESULTS_REFRESH_MS = 30_000;
@@ -15,7 +13,7 @@ export const NETWORK_RESULTS_REFRESH_MS = 30_000;
 export function runInProgressNote(dbPath: string): string | undefined {
   const owner = activeLockOwner(dbPath);
   if (owner === undefined) return undefined;
-  const where = owner.host === hostname() ? `pid ${owner.pid}` : `pid ${owner.pid} on host ${owner.host}`;
+  const where = describeLockOwner(owner);
   const since = typeof owner.since === 'string' ? `, started ${owner.since}` : '';
   const refreshS = NETWORK_RESULTS_REFRESH_MS / 1000;
   return (
