@@ -34,8 +34,8 @@ export function reportError(thrown: unknown): number {
     if (debugEnabled() && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
     return EXIT_INPUT_ERROR;
   }
-  // Commands name the database in their own error for the steps they expect to be locked; this
-  // line covers any other statement that another process's lock stopped.
+  // Commands name the database in their own error for the steps that may meet a lock. This line
+  // covers any other statement that another process's lock stopped.
   if (isBusyError(error)) {
     process.stderr.write(`error: another process holds the results database locked (SQLite: ${oneLine((error as Error).message)}); close the program that holds it or wait for it to finish, then rerun\n`);
     if (debugEnabled() && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);

@@ -15,7 +15,7 @@ export function isBusyError(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
-/** The one-line error for a database that stayed locked: `attempted` names the step that failed. */
+/** Builds the one-line error for a database that stayed locked; `attempted` names the failed step. */
 export function lockedDatabaseError(path: string, attempted: string, waitedS = BUSY_TIMEOUT_MS / 1000): InputError {
   return new InputError(
     path,

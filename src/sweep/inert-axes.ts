@@ -15,9 +15,9 @@ function modelledFingerprint(point: DesignPoint): string {
 }
 
 /**
- * Returns the keys of the axes along which no design point's modelled architecture changes: every
+ * Returns the keys of the axes along which no design point's modelled architecture changes. Every
  * group of points that differ only in that axis has one fingerprint, and at least one group has
- * two points, which a where filter may have left out.
+ * two points, because a where filter may have left none.
  */
 export function inertAxes(points: readonly DesignPoint[], grid: readonly GridAxis[]): string[] {
   const fingerprints = points.map(modelledFingerprint);

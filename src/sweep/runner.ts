@@ -79,7 +79,7 @@ export function defaultWorkerFile(): string {
 
 class JobTimeout extends Error {}
 
-/** The error of a run whose last writes found the database locked for FINAL_WRITE_WAIT_MS. */
+/** Builds the error of a run whose last writes found the database locked for FINAL_WRITE_WAIT_MS. */
 function unsavedError(dbPath: string, finished: number, unsaved: number): InputError {
   const waitS = FINAL_WRITE_WAIT_MS / 1000;
   if (unsaved === 0) {
@@ -129,8 +129,8 @@ export async function runSweep(plan: SweepPlan, db: Db, options: RunOptions = {}
       for (const id of ids) updateNetworkResults(db, id);
     })();
   };
-  // Readers during the run (export --layers, report) list every design point, with the jobs of
-  // earlier runs; the refreshes below then update only the points that new results touch.
+  // A full rebuild first, so that readers during the run (export --layers, report) list every
+  // design point with the jobs of earlier runs. The refreshes then update only touched points.
   failWhenBusy(db.name, 'rebuilding the network results', () => rebuildNetworkResults([sweepId]));
   const pending = plan.jobs.filter((job) => !finished.has(job.key));
   // More threads than jobs would only cost memory (about 14 MB each) and start-up time.

@@ -11,8 +11,8 @@ export function isYamlMap(value: unknown): value is YamlMap {
 }
 
 /**
- * Parse YAML text; a syntax error becomes an InputError with the parser's first message line, and
- * so do aliases that expand past the parser's limit (a "billion laughs" file).
+ * Parses YAML text. A syntax error becomes an InputError with the parser's first message line.
+ * So do aliases that expand past the parser's limit (a "billion laughs" file).
  */
 export function parseYamlText(text: string, file: string): unknown {
   try {
